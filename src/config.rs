@@ -1,0 +1,115 @@
+//! Configuration: the TOML file and flags parse into raw structs (one section
+//! per stage, each defined beside its stage as `RawParams`), then validate once
+//! into [`Config`], which the stages use without re-checking.
+
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{featurize, ingest, report, stance, themes};
+
+/// A configuration that cannot be used, with the key, the value and what is allowed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config {}: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("config key `{key}` = {value}: {allowed}")]
+    Invalid {
+        key: String,
+        value: String,
+        allowed: String,
+    },
+    #[error("{}: {message}", path.display())]
+    File { path: PathBuf, message: String },
+}
+
+/// Shorthand for [`ConfigError::Invalid`].
+pub fn invalid(key: &str, value: impl Display, allowed: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        value: value.to_string(),
+        allowed: allowed.into(),
+    }
+}
+
+/// The config as written: every key optional, unknown keys rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    /// Corpus directory (default `seeds`).
+    pub corpus: Option<PathBuf>,
+    /// Output directory (default `reports`).
+    pub output: Option<PathBuf>,
+    /// Seed for every random choice (k-means initialisation, SVD, sampling).
+    pub seed: Option<u64>,
+    /// How many run directories to keep in the output directory.
+    pub keep_runs: Option<i64>,
+    pub ingest: ingest::RawParams,
+    pub featurize: featurize::RawParams,
+    pub themes: themes::RawParams,
+    pub stance: stance::RawParams,
+    pub report: report::RawParams,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub corpus: PathBuf,
+    pub output: PathBuf,
+    pub seed: u64,
+    pub keep_runs: usize,
+    pub ingest: ingest::Params,
+    pub featurize: featurize::Params,
+    pub themes: themes::Params,
+    pub stance: stance::Params,
+    pub report: report::Params,
+}
+
+/// The default config file, read when present in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "stancemap.toml";
+
+impl RawConfig {
+    /// Read and parse a TOML file (no validation yet).
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml(&text, path)
+    }
+
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().replace('\n', " | "),
+        })
+    }
+
+    /// Validate into a [`Config`]. Relative paths named inside the file resolve
+    /// against `base` (the config file's directory).
+    pub fn check(self, base: &Path) -> Result<Config, ConfigError> {
+        let keep_runs = match self.keep_runs {
+            None => 7,
+            Some(n) if (1..=1000).contains(&n) => n as usize,
+            Some(n) => return Err(invalid("keep_runs", n, "a whole number from 1 to 1000")),
+        };
+        Ok(Config {
+            corpus: self.corpus.unwrap_or_else(|| PathBuf::from("seeds")),
+            output: self.output.unwrap_or_else(|| PathBuf::from("reports")),
+            seed: self.seed.unwrap_or(42),
+            keep_runs,
+            ingest: self.ingest.check()?,
+            featurize: self.featurize.check(base)?,
+            themes: self.themes.check()?,
+            stance: self.stance.check(base)?,
+            report: self.report.check()?,
+        })
+    }
+}

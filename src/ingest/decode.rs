@@ -1,0 +1,268 @@
+//! Bytes -> text, detecting the encoding, never silently lossy.
+//!
+//! Order of checks: BOM (UTF-8, UTF-16 LE/BE), then strict UTF-8, then a binary
+//! sniff, then strict GB18030 (a superset of GBK) accepted only when the result
+//! reads as Chinese. A file that is mostly valid UTF-8 with a few broken bytes is
+//! reported as broken UTF-8 (with the byte offset) rather than guessed as GB18030.
+
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+
+/// Why a file could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("empty file")]
+    Empty,
+    #[error("not text: binary content (NUL or control bytes near byte {offset})")]
+    Binary { offset: usize },
+    #[error(
+        "invalid UTF-8 at byte {offset} (the rest of the file is UTF-8; fix or re-save the file)"
+    )]
+    BrokenUtf8 { offset: usize },
+    #[error("invalid {encoding} at byte {offset} after its byte-order mark")]
+    BrokenUtf16 {
+        encoding: &'static str,
+        offset: usize,
+    },
+    #[error("unknown encoding: neither UTF-8, UTF-16 with BOM, nor GB18030/GBK")]
+    Unknown,
+}
+
+/// A decoded text and the encoding it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Ok(Decoded {
+                text: s.to_string(),
+                encoding: "utf-8-bom",
+            }),
+            Err(e) => Err(DecodeError::BrokenUtf8 {
+                offset: e.valid_up_to() + 3,
+            }),
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return decode_utf16(rest, UTF_16LE, "utf-16le");
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return decode_utf16(rest, UTF_16BE, "utf-16be");
+    }
+    let utf8_err = match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            if let Some(offset) = binary_offset(s.as_bytes()) {
+                return Err(DecodeError::Binary { offset });
+            }
+            return Ok(Decoded {
+                text: s.to_string(),
+                encoding: "utf-8",
+            });
+        }
+        Err(e) => e,
+    };
+    if let Some(offset) = binary_offset(bytes) {
+        return Err(DecodeError::Binary { offset });
+    }
+    if looks_like_broken_utf8(bytes) {
+        return Err(DecodeError::BrokenUtf8 {
+            offset: utf8_err.valid_up_to(),
+        });
+    }
+    if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        if reads_as_chinese(&text) {
+            return Ok(Decoded {
+                text: text.into_owned(),
+                encoding: "gb18030",
+            });
+        }
+    }
+    Err(DecodeError::Unknown)
+}
+
+fn decode_utf16(
+    rest: &[u8],
+    enc: &'static Encoding,
+    name: &'static str,
+) -> Result<Decoded, DecodeError> {
+    if rest.len() % 2 == 1 {
+        return Err(DecodeError::BrokenUtf16 {
+            encoding: name,
+            offset: rest.len() + 1,
+        });
+    }
+    match enc.decode_without_bom_handling_and_without_replacement(rest) {
+        Some(text) => Ok(Decoded {
+            text: text.into_owned(),
+            encoding: name,
+        }),
+        None => {
+            // Find the first bad unit for the message.
+            let units = rest.chunks_exact(2).map(|c| {
+                if name == "utf-16le" {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            });
+            let offset = char::decode_utf16(units)
+                .scan(0usize, |pos, r| {
+                    let here = *pos;
+                    *pos += r.as_ref().map_or(2, |c| c.len_utf16() * 2);
+                    Some((here, r.is_err()))
+                })
+                .find(|&(_, bad)| bad)
+                .map_or(0, |(p, _)| p + 2);
+            Err(DecodeError::BrokenUtf16 {
+                encoding: name,
+                offset,
+            })
+        }
+    }
+}
+
+/// Offset of the first byte that marks the data as binary: NUL, or a density of
+/// C0 control bytes (other than tab, LF, CR, FF, ESC) no text file has.
+fn binary_offset(bytes: &[u8]) -> Option<usize> {
+    if let Some(p) = bytes.iter().position(|&b| b == 0) {
+        return Some(p);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let controls: Vec<usize> = head
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B))
+        .map(|(i, _)| i)
+        .collect();
+    if controls.len() * 100 > head.len().max(1) {
+        return controls.first().copied();
+    }
+    None
+}
+
+/// True when the bytes are UTF-8 but for a few bad sequences: many valid
+/// multi-byte UTF-8 sequences and few errors. GB18030 text almost never
+/// contains valid 3-byte UTF-8 sequences, and UTF-8 Chinese is full of them.
+fn looks_like_broken_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multi = 0usize;
+    let mut errors = 0usize;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                valid_multi += s.chars().filter(|c| c.len_utf8() > 1).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                // SAFETY-free: `good` is valid UTF-8 by construction.
+                valid_multi += std::str::from_utf8(good)
+                    .map(|s| s.chars().filter(|c| c.len_utf8() > 1).count())
+                    .unwrap_or(0);
+                errors += 1;
+                let skip = e.error_len().unwrap_or(bad.len()).max(1);
+                rest = &bad[skip.min(bad.len())..];
+            }
+        }
+    }
+    valid_multi >= 4 && errors * 4 <= valid_multi
+}
+
+/// GB18030 decodes most byte soup without error; accept it only when the text
+/// is mostly common Han characters, CJK punctuation and ASCII.
+fn reads_as_chinese(text: &str) -> bool {
+    let mut non_ascii = 0usize;
+    let mut plausible = 0usize;
+    for c in text.chars() {
+        if c.is_ascii() {
+            continue;
+        }
+        non_ascii += 1;
+        let u = c as u32;
+        if (0x4E00..=0x9FFF).contains(&u)
+            || (0x3000..=0x303F).contains(&u)
+            || (0xFF00..=0xFFEF).contains(&u)
+            || (0x2010..=0x206F).contains(&u)
+        {
+            plausible += 1;
+        }
+    }
+    non_ascii > 0 && plausible * 100 >= non_ascii * 95
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ZH: &str = "国产大模型正在追赶OpenAI,通义千问和文心一言都取得了突破。";
+
+    #[test]
+    fn utf8_plain_and_bom() {
+        assert_eq!(decode(ZH.as_bytes()).unwrap().text, ZH);
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend_from_slice(ZH.as_bytes());
+        let d = decode(&b).unwrap();
+        assert_eq!(d.text, ZH);
+        assert_eq!(d.encoding, "utf-8-bom");
+    }
+
+    #[test]
+    fn utf16_both_orders() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in ZH.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&le).unwrap().text, ZH);
+        assert_eq!(decode(&be).unwrap().text, ZH);
+        le.push(0x41);
+        assert!(matches!(decode(&le), Err(DecodeError::BrokenUtf16 { .. })));
+    }
+
+    #[test]
+    fn gb18030_detected() {
+        let (bytes, _, bad) = GB18030.encode(ZH);
+        assert!(!bad);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, ZH);
+        assert_eq!(d.encoding, "gb18030");
+    }
+
+    #[test]
+    fn broken_utf8_is_reported_with_offset() {
+        let mut b = ZH.as_bytes().to_vec();
+        let at = 30;
+        b.insert(at, 0xFF);
+        match decode(&b) {
+            Err(DecodeError::BrokenUtf8 { offset }) => assert_eq!(offset, at),
+            other => panic!("expected BrokenUtf8, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn binary_and_empty() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert!(matches!(decode(png), Err(DecodeError::Binary { .. })));
+        assert!(matches!(
+            decode(b"abc\0def"),
+            Err(DecodeError::Binary { offset: 3 })
+        ));
+    }
+
+    #[test]
+    fn latin1_soup_is_unknown_not_guessed() {
+        let b: Vec<u8> = (0..200u8)
+            .map(|i| 0xC0 ^ i.wrapping_mul(37))
+            .filter(|&b| b >= 0x80)
+            .collect();
+        assert!(decode(&b).is_err());
+    }
+}

@@ -1,0 +1,379 @@
+//! Decoded text -> passages with line provenance, language and boilerplate flags.
+//!
+//! A passage is a non-empty line in `.txt` and a blank-line-separated block in
+//! `.md`. Boilerplate is flagged with its kind, never dropped: a reader of the
+//! data can always find every line of the file.
+
+use super::normalize::{is_han, normalize};
+use super::Params;
+use crate::{Lang, Passage};
+
+/// One normalised, non-empty unit of a file before classification.
+struct Unit {
+    line_start: u32,
+    line_end: u32,
+    text: String,
+}
+
+pub fn split(doc: &str, text: &str, markdown: bool, params: &Params) -> Vec<Passage> {
+    let units = if markdown { blocks(text) } else { lines(text) };
+    let title = units.first().map(|u| u.text.clone()).unwrap_or_default();
+    let mut in_comments = false;
+    let mut prev_keyword_heading = false;
+    units
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let mut kind = boilerplate_kind(&u.text, i, &title, prev_keyword_heading);
+            if is_comments_heading(&u.text) {
+                in_comments = true;
+            }
+            if in_comments && kind.is_none() {
+                kind = Some("comment-widget");
+            }
+            prev_keyword_heading = is_keyword_heading(&u.text);
+            Passage {
+                doc: doc.to_string(),
+                line_start: u.line_start,
+                line_end: u.line_end,
+                lang: language(&u.text, params),
+                boilerplate: kind.is_some(),
+                boilerplate_kind: kind.map(str::to_string),
+                text: u.text,
+            }
+        })
+        .collect()
+}
+
+fn raw_lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| (i as u32 + 1, l.strip_suffix('\r').unwrap_or(l)))
+}
+
+fn lines(text: &str) -> Vec<Unit> {
+    raw_lines(text)
+        .filter_map(|(n, l)| {
+            let t = normalize(l);
+            (!t.is_empty()).then_some(Unit {
+                line_start: n,
+                line_end: n,
+                text: t,
+            })
+        })
+        .collect()
+}
+
+fn blocks(text: &str) -> Vec<Unit> {
+    let mut out = Vec::new();
+    let mut cur: Option<Unit> = None;
+    for (n, l) in raw_lines(text) {
+        let t = normalize(l);
+        if t.is_empty() {
+            out.extend(cur.take());
+            continue;
+        }
+        match cur.as_mut() {
+            Some(u) => {
+                u.text.push(' ');
+                u.text.push_str(&t);
+                u.line_end = n;
+            }
+            None => {
+                cur = Some(Unit {
+                    line_start: n,
+                    line_end: n,
+                    text: t,
+                })
+            }
+        }
+    }
+    out.extend(cur);
+    out
+}
+
+/// en, zh or mixed by the share of Han characters among Han plus Latin letters.
+pub fn language(text: &str, params: &Params) -> Lang {
+    let (mut han, mut latin) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_han(c) {
+            han += 1;
+        } else if c.is_alphabetic() {
+            latin += 1;
+        }
+    }
+    if han + latin == 0 {
+        return Lang::En;
+    }
+    let share = han as f64 / (han + latin) as f64;
+    if share >= params.zh_min_han_share {
+        Lang::Zh
+    } else if share <= params.en_max_han_share {
+        Lang::En
+    } else {
+        Lang::Mixed
+    }
+}
+
+fn lower_starts(text: &str, prefixes: &[&str]) -> bool {
+    let lower = text.to_lowercase();
+    prefixes.iter().any(|p| lower.starts_with(p))
+}
+
+fn words(text: &str) -> Vec<&str> {
+    text.split_whitespace().collect()
+}
+
+fn ends_like_sentence(text: &str) -> bool {
+    text.ends_with(['.', '!', '。', '!', '?', '?', '"', '”', ')', ':'])
+}
+
+/// "Chen Lei", "Liu Xiaojie": two to four capitalised words, nothing else.
+fn is_name_only(text: &str) -> bool {
+    let w = words(text);
+    (2..=4).contains(&w.len())
+        && w.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_uppercase())
+                && cs.all(|c| c.is_alphabetic() || c == '-' || c == '.' || c == '\'')
+        })
+}
+
+fn is_comments_heading(text: &str) -> bool {
+    matches!(
+        text.to_lowercase().trim_end_matches(':'),
+        "comments" | "comment" | "评论" | "留言" | "网友评论" | "相关评论" | "discussion"
+    )
+}
+
+fn is_keyword_heading(text: &str) -> bool {
+    matches!(
+        text.to_lowercase().trim_end_matches([':', ':']),
+        "keywords" | "key words" | "tags" | "关键词" | "关键字" | "标签"
+    )
+}
+
+const COMMENT_MARKERS: &[&str] = &[
+    "giscus",
+    "disqus",
+    "utterances",
+    "leave a comment",
+    "leave a reply",
+    "comments are closed",
+    "sign in to comment",
+    "log in to comment",
+    "发表评论",
+    "我要评论",
+    "查看评论",
+    "登录后评论",
+    "评论区",
+];
+
+const BYLINE_PREFIXES: &[&str] = &[
+    "editor:",
+    "editors:",
+    "author:",
+    "authors:",
+    "reporter:",
+    "written by",
+    "edited by",
+    "translated by",
+    "source:",
+    "/ source:",
+    "date:",
+    "published:",
+    "updated:",
+    "image source:",
+    "photo:",
+    "photo credit",
+    "image credit",
+    "copyright",
+    "all rights reserved",
+    "图片来源",
+    "图源",
+    "来源:",
+    "责任编辑",
+    "编辑:",
+    "作者:",
+    "记者:",
+    "原标题",
+    "本文来源",
+    "版权所有",
+    "转载",
+    "分享到",
+];
+
+fn boilerplate_kind(
+    text: &str,
+    index: usize,
+    title: &str,
+    after_keyword_heading: bool,
+) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    if COMMENT_MARKERS.iter().any(|m| lower.contains(m)) || is_comments_heading(text) {
+        return Some("comment-widget");
+    }
+    if index > 0 && !title.is_empty() && is_title_repeat(text, title) {
+        return Some("repeated-title");
+    }
+    if after_keyword_heading
+        || is_keyword_heading(text)
+        || lower_starts(
+            text,
+            &[
+                "keywords:",
+                "keywords :",
+                "key words:",
+                "tags:",
+                "关键词",
+                "关键字",
+                "标签:",
+            ],
+        )
+    {
+        return Some("keywords");
+    }
+    let n_words = words(text).len();
+    if lower_starts(text, BYLINE_PREFIXES) && n_words <= 16 {
+        return Some("byline");
+    }
+    if n_words <= 8 && !ends_like_sentence(text) {
+        if lower_starts(text, &["follow ", "share ", "subscribe", "关注"]) {
+            return Some("byline");
+        }
+        if let Some(rest) = lower.strip_prefix("by ") {
+            if is_name_only(&text[3..]) || rest.split_whitespace().count() <= 3 {
+                return Some("byline");
+            }
+        }
+    }
+    if index > 0 && is_name_only(text) {
+        return Some(if index <= 3 { "byline" } else { "speaker" });
+    }
+    if index > 0 && is_speaker_line(text) {
+        return Some("speaker");
+    }
+    None
+}
+
+fn is_title_repeat(text: &str, title: &str) -> bool {
+    if text == title {
+        return true;
+    }
+    let mut rest = text;
+    let mut n = 0;
+    while let Some(r) = rest.strip_prefix(title) {
+        n += 1;
+        rest = r.trim_start();
+    }
+    n >= 1 && rest.is_empty()
+}
+
+/// "Chen Ran, founder and CEO of OpenCSG": a name, a comma, a short role, and
+/// no sentence. Interview transcripts are full of them; they carry no claim.
+fn is_speaker_line(text: &str) -> bool {
+    let Some((name, role)) = text.split_once(',') else {
+        return false;
+    };
+    is_name_only(name.trim())
+        && words(role).len() <= 16
+        && !ends_like_sentence(text)
+        && !role.contains(['"', '“'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> Params {
+        crate::ingest::RawParams::default().check().unwrap()
+    }
+
+    #[test]
+    fn languages_by_han_share() {
+        let p = params();
+        assert_eq!(language("OpenAI released ChatGPT.", &p), Lang::En);
+        assert_eq!(
+            language("GPT-5的光环正被现实的阴影悄然遮蔽。", &p),
+            Lang::Zh
+        );
+        assert_eq!(
+            language("OpenAI, GPT-5, 技术瓶颈, 预训练, 突破", &p),
+            Lang::Mixed
+        );
+        assert_eq!(
+            language("Qwen (通义千问) is Alibaba's family of models.", &p),
+            Lang::En
+        );
+    }
+
+    #[test]
+    fn txt_lines_keep_provenance() {
+        let text = "Title here\n\n  First  para.\r\nSecond para.\n";
+        let ps = split("a.txt", text, false, &params());
+        let got: Vec<_> = ps
+            .iter()
+            .map(|p| (p.line_start, p.line_end, p.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, 1, "Title here"),
+                (3, 3, "First para."),
+                (4, 4, "Second para.")
+            ]
+        );
+    }
+
+    #[test]
+    fn md_blocks_span_lines() {
+        let text = "# Head\n\nline one\nline two\n\n\nlast\n";
+        let ps = split("a.md", text, true, &params());
+        let got: Vec<_> = ps
+            .iter()
+            .map(|p| (p.line_start, p.line_end, p.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, 1, "# Head"),
+                (3, 4, "line one line two"),
+                (7, 7, "last")
+            ]
+        );
+    }
+
+    #[test]
+    fn boilerplate_kinds() {
+        let text = "China-Made LLMs Lag Far Behind ChatGPT\nLiu Xiaojie\nDATE: May 30 2023\n\
+China-Made LLMs Lag Far Behind ChatGPT China-Made LLMs Lag Far Behind ChatGPT\n\
+Domestic LLMs are one to two generations behind OpenAI, said Yang.\n\
+Chen Ran, founder and CEO of OpenCSG\n\
+By 2026, more than 80% of enterprises will use generative AI.\n\
+Editor: Martin Kadiev\nKeywords: OpenAI,LLM,AI\n关键词\nOpenAI, GPT-5, 技术瓶颈\nComments\nDiscussion is powered by Giscus.\nSome trailing widget text";
+        let ps = split("a.txt", text, false, &params());
+        let kinds: Vec<_> = ps.iter().map(|p| p.boilerplate_kind.as_deref()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                None,
+                Some("byline"),
+                Some("byline"),
+                Some("repeated-title"),
+                None,
+                Some("speaker"),
+                None,
+                Some("byline"),
+                Some("keywords"),
+                Some("keywords"),
+                Some("keywords"),
+                Some("comment-widget"),
+                Some("comment-widget"),
+                Some("comment-widget"),
+            ]
+        );
+        assert!(ps
+            .iter()
+            .all(|p| p.boilerplate == p.boilerplate_kind.is_some()));
+    }
+}
