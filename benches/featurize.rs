@@ -24,7 +24,10 @@ fn data_dir() -> PathBuf {
 fn jsonl_field(file: &str, field: &str) -> Vec<String> {
     let path = data_dir().join(file);
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("bench: {} not found; set STANCEMAP_DATA to the data folder (using the seeds only)", path.display());
+        eprintln!(
+            "bench: {} not found; set STANCEMAP_DATA to the data folder (using the seeds only)",
+            path.display()
+        );
         return Vec::new();
     };
     text.lines()
@@ -37,7 +40,9 @@ fn seed_lines(zh: bool) -> Vec<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).expect("seeds/").flatten() {
-        let Ok(t) = std::fs::read_to_string(e.path()) else { continue };
+        let Ok(t) = std::fs::read_to_string(e.path()) else {
+            continue;
+        };
         for l in t.lines().filter(|l| !l.trim().is_empty()) {
             if l.chars().any(stancemap::ingest::is_han) == zh {
                 out.push(l.to_string());
@@ -58,7 +63,10 @@ static TEXTS: LazyLock<Texts> = LazyLock::new(|| {
     en.extend(jsonl_field("ag_news_en/ag_news.jsonl", "text"));
     en.extend(seed_lines(false));
     let mut zh = jsonl_field("thucnews_titles_cn/thucnews_titles.jsonl", "text");
-    zh.extend(jsonl_field("chnsenticorp_htl_cn/ChnSentiCorp_htl_all.jsonl", "text"));
+    zh.extend(jsonl_field(
+        "chnsenticorp_htl_cn/ChnSentiCorp_htl_all.jsonl",
+        "text",
+    ));
     zh.extend(seed_lines(true));
     Texts { en, zh }
 });
@@ -107,7 +115,11 @@ fn segment_only(texts: &[String]) -> usize {
             if han {
                 n += JIEBA.cut(&t[s..e], true).len();
             } else {
-                n += t[s..e].unicode_words().map(|w| w.to_lowercase().len()).filter(|&l| l > 0).count();
+                n += t[s..e]
+                    .unicode_words()
+                    .map(|w| w.to_lowercase().len())
+                    .filter(|&l| l > 0)
+                    .count();
             }
         }
     }
@@ -115,7 +127,10 @@ fn segment_only(texts: &[String]) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let pool1 = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let pool1 = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let all = rayon::current_num_threads();
     for mb in sizes() {
         for lang in ["en", "zh", "mixed"] {
@@ -126,26 +141,36 @@ fn bench(c: &mut Criterion) {
             let mut g = c.benchmark_group(format!("featurize/{lang}"));
             g.throughput(Throughput::Bytes(bytes as u64));
             g.sample_size(10);
-            g.bench_with_input(BenchmarkId::new("segmenters-1t", format!("{mb}MB")), &texts, |b, t| {
-                b.iter(|| segment_only(t))
-            });
-            g.bench_with_input(BenchmarkId::new("analyze-1t", format!("{mb}MB")), &refs, |b, t| {
-                b.iter(|| {
-                    let mut cache = stancemap::featurize::Cache::default();
-                    let mut out = Vec::new();
-                    for text in t {
-                        out.clear();
-                        FEATURIZER.analyzer().analyze(text, &mut cache, &mut out);
-                    }
-                    cache.keys.len()
-                })
-            });
-            g.bench_with_input(BenchmarkId::new("tfidf-1t", format!("{mb}MB")), &refs, |b, t| {
-                b.iter(|| pool1.install(|| FEATURIZER.featurize(t, &mask).matrix.nnz()))
-            });
-            g.bench_with_input(BenchmarkId::new(format!("tfidf-{all}t"), format!("{mb}MB")), &refs, |b, t| {
-                b.iter(|| FEATURIZER.featurize(t, &mask).matrix.nnz())
-            });
+            g.bench_with_input(
+                BenchmarkId::new("segmenters-1t", format!("{mb}MB")),
+                &texts,
+                |b, t| b.iter(|| segment_only(t)),
+            );
+            g.bench_with_input(
+                BenchmarkId::new("analyze-1t", format!("{mb}MB")),
+                &refs,
+                |b, t| {
+                    b.iter(|| {
+                        let mut cache = stancemap::featurize::Cache::default();
+                        let mut out = Vec::new();
+                        for text in t {
+                            out.clear();
+                            FEATURIZER.analyzer().analyze(text, &mut cache, &mut out);
+                        }
+                        cache.keys.len()
+                    })
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new("tfidf-1t", format!("{mb}MB")),
+                &refs,
+                |b, t| b.iter(|| pool1.install(|| FEATURIZER.featurize(t, &mask).matrix.nnz())),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("tfidf-{all}t"), format!("{mb}MB")),
+                &refs,
+                |b, t| b.iter(|| FEATURIZER.featurize(t, &mask).matrix.nnz()),
+            );
             g.finish();
         }
     }

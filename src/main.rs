@@ -13,7 +13,11 @@ use stancemap::featurize::Featurizer;
 use stancemap::run::{self, RunError};
 
 #[derive(Parser, Debug)]
-#[command(name = "stancemap", version, about = "Themes and stance toward OpenAI and Chinese models across English and Chinese articles")]
+#[command(
+    name = "stancemap",
+    version,
+    about = "Themes and stance toward OpenAI and Chinese models across English and Chinese articles"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -144,7 +148,11 @@ fn init_logging(g: &Global) {
 
 /// Read the config file (explicit, or ./stancemap.toml if present), apply the
 /// flags, validate once.
-fn load_config(g: &Global, corpus: Option<PathBuf>, out: Option<PathBuf>) -> Result<Config, Failure> {
+fn load_config(
+    g: &Global,
+    corpus: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> Result<Config, Failure> {
     let (mut raw, base) = match &g.config {
         Some(path) => (RawConfig::from_file(path)?, parent(path)),
         None if Path::new(DEFAULT_CONFIG_FILE).is_file() => (
@@ -177,7 +185,9 @@ fn parent(path: &Path) -> PathBuf {
 
 fn set_threads(n: Option<usize>) {
     if let Some(n) = n {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
 }
 
@@ -225,14 +235,21 @@ fn print_run_summary(config: &Config, o: &run::RunOutcome) {
         .iter()
         .map(|(l, n)| format!("{n} {l}"))
         .collect();
-    println!("stancemap: read {} documents from {}", s.documents, config.corpus.display());
+    println!(
+        "stancemap: read {} documents from {}",
+        s.documents,
+        config.corpus.display()
+    );
     println!(
         "  passages: {} ({}), {} flagged as boilerplate",
         s.passages,
         langs.join(", "),
         s.boilerplate
     );
-    println!("  vocabulary: {} terms over {} tokens", s.vocabulary, s.tokens);
+    println!(
+        "  vocabulary: {} terms over {} tokens",
+        s.vocabulary, s.tokens
+    );
     if o.skipped.is_empty() {
         println!("  skipped: none");
     } else {
@@ -241,13 +258,18 @@ fn print_run_summary(config: &Config, o: &run::RunOutcome) {
             println!("    {}: {}", sk.path, sk.reason);
         }
     }
-    println!("  report: {} (latest -> {})", o.run_dir.display(), o.latest.display());
+    println!(
+        "  report: {} (latest -> {})",
+        o.run_dir.display(),
+        o.latest.display()
+    );
 }
 
 fn featurize_command(config: &Config) -> Result<(), Failure> {
     let featurizer = Featurizer::new(&config.featurize)?;
     let t0 = Instant::now();
-    let corpus = stancemap::ingest::ingest(&config.corpus, &config.ingest).map_err(RunError::from)?;
+    let corpus =
+        stancemap::ingest::ingest(&config.corpus, &config.ingest).map_err(RunError::from)?;
     let t_ingest = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let features = run::featurize_passages(&corpus, &featurizer);
@@ -255,16 +277,33 @@ fn featurize_command(config: &Config) -> Result<(), Failure> {
     let s = run::CorpusSummary::new(&corpus, &features);
     let text_bytes: usize = corpus.passages().map(|p| p.text.len()).sum();
     let mb = |b: f64, t: f64| if t > 0.0 { b / 1e6 / t } else { f64::INFINITY };
-    println!("corpus:      {} ({} documents, {} skipped)", config.corpus.display(), s.documents, s.skipped);
-    println!("bytes:       {} in files, {} of passage text", s.bytes, text_bytes);
+    println!(
+        "corpus:      {} ({} documents, {} skipped)",
+        config.corpus.display(),
+        s.documents,
+        s.skipped
+    );
+    println!(
+        "bytes:       {} in files, {} of passage text",
+        s.bytes, text_bytes
+    );
     for (l, n) in &s.passages_by_lang {
         println!("passages {:<5} {n}", format!("{l}:"));
     }
-    println!("vocabulary:  {} terms ({} keys before min_df/max_df)", s.vocabulary, features.n_keys_seen);
+    println!(
+        "vocabulary:  {} terms ({} keys before min_df/max_df)",
+        s.vocabulary, features.n_keys_seen
+    );
     println!("non-zeros:   {}", s.nonzeros);
     println!("threads:     {}", rayon::current_num_threads());
-    println!("ingest:      {t_ingest:.3} s ({:.1} MB/s of file bytes)", mb(s.bytes as f64, t_ingest));
-    println!("featurize:   {t_feat:.3} s ({:.1} MB/s of passage text)", mb(text_bytes as f64, t_feat));
+    println!(
+        "ingest:      {t_ingest:.3} s ({:.1} MB/s of file bytes)",
+        mb(s.bytes as f64, t_ingest)
+    );
+    println!(
+        "featurize:   {t_feat:.3} s ({:.1} MB/s of passage text)",
+        mb(text_bytes as f64, t_feat)
+    );
     for sk in &corpus.skipped {
         println!("skipped:     {}: {}", sk.path, sk.reason);
     }

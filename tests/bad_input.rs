@@ -7,13 +7,20 @@ use std::path::Path;
 
 use common::*;
 
-const ZH: &str = "国产大模型正在追赶OpenAI。\n\n通义千问和文心一言都在预训练上取得了突破,但算力仍是瓶颈。\n";
+const ZH: &str =
+    "国产大模型正在追赶OpenAI。\n\n通义千问和文心一言都在预训练上取得了突破,但算力仍是瓶颈。\n";
 const EN: &str = "China-made LLMs lag far behind ChatGPT.\nDomestic models must catch up.\n";
 
 fn run_on(corpus: &Path) -> (std::process::Output, Vec<serde_json::Value>) {
     let out = tempfile::tempdir().unwrap();
     let o = stancemap(
-        &["run", "--corpus", corpus.to_str().unwrap(), "--out", out.path().to_str().unwrap()],
+        &[
+            "run",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
         &repo(),
     );
     let rows = if o.status.success() {
@@ -27,7 +34,12 @@ fn run_on(corpus: &Path) -> (std::process::Output, Vec<serde_json::Value>) {
 fn passages_of<'a>(rows: &'a [serde_json::Value], doc: &str) -> Vec<(u64, &'a str)> {
     rows.iter()
         .filter(|r| r["doc"] == doc)
-        .map(|r| (r["line_start"].as_u64().unwrap(), r["text"].as_str().unwrap()))
+        .map(|r| {
+            (
+                r["line_start"].as_u64().unwrap(),
+                r["text"].as_str().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -49,9 +61,17 @@ fn gbk_utf16_empty_and_binary_files() {
     std::fs::write(c.join("d_bom.txt"), &bom).unwrap();
     std::fs::write(c.join("d_plain.txt"), EN).unwrap();
     std::fs::write(c.join("e_empty.txt"), b"").unwrap();
-    std::fs::write(c.join("f_binary.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0").unwrap();
+    std::fs::write(
+        c.join("f_binary.txt"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0",
+    )
+    .unwrap();
     std::fs::create_dir(c.join("sub")).unwrap();
-    std::fs::write(c.join("sub/g.md"), "# Heading\n\nA block\nover two lines.\n").unwrap();
+    std::fs::write(
+        c.join("sub/g.md"),
+        "# Heading\n\nA block\nover two lines.\n",
+    )
+    .unwrap();
     std::fs::write(c.join("ignored.csv"), "not,a,document\n").unwrap();
 
     let (o, rows) = run_on(c);
@@ -60,8 +80,14 @@ fn gbk_utf16_empty_and_binary_files() {
     assert_eq!(utf8.len(), 2);
     assert_eq!(passages_of(&rows, "b_gbk.txt"), utf8);
     assert_eq!(passages_of(&rows, "c_utf16.txt"), utf8);
-    assert_eq!(passages_of(&rows, "d_bom.txt"), passages_of(&rows, "d_plain.txt"));
-    assert_eq!(passages_of(&rows, "sub/g.md"), vec![(1, "# Heading"), (3, "A block over two lines.")]);
+    assert_eq!(
+        passages_of(&rows, "d_bom.txt"),
+        passages_of(&rows, "d_plain.txt")
+    );
+    assert_eq!(
+        passages_of(&rows, "sub/g.md"),
+        vec![(1, "# Heading"), (3, "A block over two lines.")]
+    );
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("e_empty.txt: empty file"), "{stdout}");
     assert!(stdout.contains("f_binary.txt: not text"), "{stdout}");
@@ -78,7 +104,10 @@ fn broken_utf8_is_named_and_others_survive() {
     let (o, rows) = run_on(dir.path());
     assert!(o.status.success(), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("broken.txt: invalid UTF-8 at byte 21"), "{stdout}");
+    assert!(
+        stdout.contains("broken.txt: invalid UTF-8 at byte 21"),
+        "{stdout}"
+    );
     assert_eq!(passages_of(&rows, "good.txt").len(), 2);
 }
 

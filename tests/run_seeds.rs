@@ -20,7 +20,9 @@ fn seeds_run_writes_passages_with_exact_provenance() {
     let rows = read_jsonl(&latest.join("passages.jsonl"));
     let mut docs: BTreeMap<String, Vec<&serde_json::Value>> = BTreeMap::new();
     for r in &rows {
-        docs.entry(r["doc"].as_str().unwrap().to_string()).or_default().push(r);
+        docs.entry(r["doc"].as_str().unwrap().to_string())
+            .or_default()
+            .push(r);
     }
     let seeds: Vec<String> = std::fs::read_dir(repo().join("seeds"))
         .unwrap()
@@ -31,7 +33,9 @@ fn seeds_run_writes_passages_with_exact_provenance() {
     for name in &seeds {
         let original = std::fs::read_to_string(repo().join("seeds").join(name)).unwrap();
         let lines: Vec<&str> = original.split('\n').collect();
-        let passages = docs.get(name).unwrap_or_else(|| panic!("no passages for {name}"));
+        let passages = docs
+            .get(name)
+            .unwrap_or_else(|| panic!("no passages for {name}"));
         // Every non-blank line is exactly one passage, in order, and its text
         // is the normalised line it names.
         let want: Vec<(usize, String)> = lines
@@ -56,7 +60,8 @@ fn seeds_run_writes_passages_with_exact_provenance() {
     assert!(en.iter().all(|p| p["lang"] == "en"));
 
     let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(latest.join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(latest.join("manifest.json")).unwrap())
+            .unwrap();
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 5);
     assert_eq!(manifest["inputs"][4]["date"], "2023-05-30");
     assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
@@ -71,11 +76,23 @@ fn two_runs_give_the_same_data_and_latest_moves() {
     assert!(o1.status.success(), "{}", text(&o1));
     let first = std::fs::read_link(out.path().join("latest")).unwrap();
     let a = std::fs::read(out.path().join("latest/passages.jsonl")).unwrap();
-    let o2 = stancemap(&["--threads", "1", "run", "--out", out.path().to_str().unwrap()], &repo());
+    let o2 = stancemap(
+        &[
+            "--threads",
+            "1",
+            "run",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &repo(),
+    );
     assert!(o2.status.success(), "{}", text(&o2));
     let second = std::fs::read_link(out.path().join("latest")).unwrap();
     assert_ne!(first, second, "latest points at the new run");
     assert!(out.path().join(&first).is_dir(), "the previous run is kept");
     let b = std::fs::read(out.path().join("latest/passages.jsonl")).unwrap();
-    assert_eq!(a, b, "same corpus and config, same bytes, whatever the thread count");
+    assert_eq!(
+        a, b,
+        "same corpus and config, same bytes, whatever the thread count"
+    );
 }

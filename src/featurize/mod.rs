@@ -229,8 +229,9 @@ impl Featurizer {
             .collect()
     }
 
-    /// TF-IDF over `texts`. Document frequencies count only the passages with
-    /// `in_df[i]` (boilerplate is vectorised but does not shape the vocabulary).
+    /// TF-IDF over `texts`: the fast path, workers sharing nothing but the
+    /// analyzers. Document frequencies count only the passages with `in_df[i]`
+    /// (boilerplate is vectorised but does not shape the vocabulary).
     pub fn featurize(&self, texts: &[&str], in_df: &[bool]) -> Features {
         assert_eq!(texts.len(), in_df.len(), "one in_df flag per text");
         let partials: Vec<Partial> = texts
@@ -259,19 +260,20 @@ impl Featurizer {
 
     fn merge(&self, partials: Vec<Partial>, n: usize, in_df: &[bool]) -> Features {
         // One vocabulary, sorted by key.
-        let mut all: Vec<&str> = partials
+        let mut keys: Vec<&str> = partials
             .iter()
             .flat_map(|p| p.cache.keys.iter().map(|k| &**k))
             .collect();
-        all.sort_unstable();
-        all.dedup();
-        let global: FxHashMap<&str, u32> = all
+        keys.sort_unstable();
+        keys.dedup();
+        let global: FxHashMap<&str, u32> = keys
             .iter()
             .enumerate()
             .map(|(i, k)| (*k, i as u32))
             .collect();
         let mut rows: Vec<tfidf::Counts> = vec![Vec::new(); n];
         let mut n_tokens = vec![0u32; n];
+        let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
         for p in &partials {
             let remap: Vec<u32> = p.cache.keys.iter().map(|k| global[&**k]).collect();
             for (i, counts, nt) in &p.rows {
@@ -283,11 +285,114 @@ impl Featurizer {
                 rows[*i] = row;
                 n_tokens[*i] = *nt;
             }
+            for (surface, local, c) in p.cache.surfaces() {
+                *surfaces
+                    .entry((remap[local as usize], surface))
+                    .or_default() += c;
+            }
         }
-        let df_all = tfidf::document_frequencies(&rows, in_df, all.len());
+        self.weigh_rows(&keys, rows, n_tokens, &surfaces, in_df)
+    }
+
+    /// Analyze the passages of one document into key counts (the unit the
+    /// incremental cache stores). `cache` may be reused across documents.
+    pub fn analyze_document(&self, texts: &[&str], cache: &mut Cache) -> DocTerms {
+        let mut tokens = Vec::new();
+        let mut surfaces: FxHashMap<(u32, String), u64> = FxHashMap::default();
+        let mut passages = Vec::with_capacity(texts.len());
+        for text in texts {
+            tokens.clear();
+            self.analyzer.analyze(text, cache, &mut tokens);
+            let mut ids: Vec<u32> = tokens.iter().map(|t| t.key).collect();
+            ids.sort_unstable();
+            let mut counts: Vec<(String, u32)> = Vec::new();
+            let mut last = u32::MAX;
+            for id in ids {
+                if id == last {
+                    if let Some(c) = counts.last_mut() {
+                        c.1 += 1;
+                    }
+                } else {
+                    counts.push((cache.keys[id as usize].to_string(), 1));
+                    last = id;
+                }
+            }
+            counts.sort_unstable();
+            for t in &tokens {
+                let surface: String = text[t.start..t.end]
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                *surfaces.entry((t.key, surface)).or_default() += 1;
+            }
+            passages.push(PassageTerms {
+                n_tokens: tokens.len() as u32,
+                counts,
+            });
+        }
+        let mut surfaces: Vec<(String, String, u64)> = surfaces
+            .into_iter()
+            .map(|((k, s), n)| (s, cache.keys[k as usize].to_string(), n))
+            .collect();
+        surfaces.sort_unstable();
+        DocTerms { passages, surfaces }
+    }
+
+    /// TF-IDF over analyzed documents (fresh or from the cache), passages in
+    /// document order. Gives exactly what [`Featurizer::featurize`] gives.
+    pub fn weigh(&self, docs: &[&DocTerms], in_df: &[bool]) -> Features {
+        let mut keys: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| {
+                d.passages
+                    .iter()
+                    .flat_map(|p| p.counts.iter().map(|(k, _)| k.as_str()))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let global: FxHashMap<&str, u32> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let mut rows = Vec::new();
+        let mut n_tokens = Vec::new();
+        let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
+        for d in docs {
+            for p in &d.passages {
+                rows.push(
+                    p.counts
+                        .iter()
+                        .map(|(k, c)| (global[k.as_str()], *c))
+                        .collect(),
+                );
+                n_tokens.push(p.n_tokens);
+            }
+            for (s, k, n) in &d.surfaces {
+                if let Some(&id) = global.get(k.as_str()) {
+                    *surfaces.entry((id, s.as_str())).or_default() += n;
+                }
+            }
+        }
+        self.weigh_rows(&keys, rows, n_tokens, &surfaces, in_df)
+    }
+
+    /// The common end: document frequencies, pruning, IDF, the matrix and the
+    /// display forms. `rows` use ids into `keys` (sorted, distinct).
+    fn weigh_rows(
+        &self,
+        keys: &[&str],
+        mut rows: Vec<tfidf::Counts>,
+        n_tokens: Vec<u32>,
+        surfaces: &FxHashMap<(u32, &str), u64>,
+        in_df: &[bool],
+    ) -> Features {
+        assert_eq!(rows.len(), in_df.len(), "one in_df flag per passage");
+        let df_all = tfidf::document_frequencies(&rows, in_df, keys.len());
         let n_docs = in_df.iter().filter(|&&b| b).count();
         let keep = tfidf::keep_terms(&df_all, n_docs, &self.weighting);
-        let mut new_id = vec![u32::MAX; all.len()];
+        let mut new_id = vec![u32::MAX; keys.len()];
         let mut kept = 0u32;
         for (i, &k) in keep.iter().enumerate() {
             if k {
@@ -301,7 +406,7 @@ impl Featurizer {
                 *t != u32::MAX
             });
         }
-        let df: Vec<u32> = (0..all.len())
+        let df: Vec<u32> = (0..keys.len())
             .filter(|&i| keep[i])
             .map(|i| df_all[i])
             .collect();
@@ -310,55 +415,65 @@ impl Featurizer {
             .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
             .collect();
         let matrix = tfidf::matrix(&rows, &idf, self.weighting.sublinear_tf);
-        let terms = self.display_terms(&partials, &all, &global, &new_id, kept as usize);
+        let terms = display_terms(keys, surfaces, &new_id, kept as usize);
         Features {
             terms,
             matrix,
             n_tokens,
             df,
-            n_keys_seen: all.len(),
+            n_keys_seen: keys.len(),
         }
     }
+}
 
-    /// Each kept term with its most frequent English and Chinese surface forms.
-    fn display_terms(
-        &self,
-        partials: &[Partial],
-        all: &[&str],
-        global: &FxHashMap<&str, u32>,
-        new_id: &[u32],
-        n_kept: usize,
-    ) -> Vec<Term> {
-        let mut counts: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        for p in partials {
-            for (surface, local, c) in p.cache.surfaces() {
-                let id = new_id[global[&*p.cache.keys[local as usize]] as usize];
-                if id != u32::MAX {
-                    *counts.entry((id, surface)).or_default() += c;
-                }
-            }
+/// Each kept term with its most frequent English and Chinese surface forms
+/// (ties broken by the surface's order, so the choice is deterministic).
+fn display_terms(
+    keys: &[&str],
+    surfaces: &FxHashMap<(u32, &str), u64>,
+    new_id: &[u32],
+    n_kept: usize,
+) -> Vec<Term> {
+    let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
+    for (&(global, s), &c) in surfaces {
+        let id = new_id[global as usize];
+        if id == u32::MAX {
+            continue;
         }
-        let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
-        for (&(id, s), &c) in &counts {
-            let slot = &mut best[id as usize][usize::from(s.chars().any(crate::ingest::is_han))];
-            let better = match slot {
-                None => true,
-                Some((bc, bs)) => c > *bc || (c == *bc && s < *bs),
-            };
-            if better {
-                *slot = Some((c, s));
-            }
+        let slot = &mut best[id as usize][usize::from(s.chars().any(crate::ingest::is_han))];
+        let better = match slot {
+            None => true,
+            Some((bc, bs)) => c > *bc || (c == *bc && s < *bs),
+        };
+        if better {
+            *slot = Some((c, s));
         }
-        all.iter()
-            .zip(new_id)
-            .filter(|(_, &id)| id != u32::MAX)
-            .map(|(key, &id)| Term {
-                key: key.to_string(),
-                en: best[id as usize][0].map(|(_, s)| s.to_string()),
-                zh: best[id as usize][1].map(|(_, s)| s.to_string()),
-            })
-            .collect()
     }
+    keys.iter()
+        .zip(new_id)
+        .filter(|(_, &id)| id != u32::MAX)
+        .map(|(key, &id)| Term {
+            key: key.to_string(),
+            en: best[id as usize][0].map(|(_, s)| s.to_string()),
+            zh: best[id as usize][1].map(|(_, s)| s.to_string()),
+        })
+        .collect()
+}
+
+/// One passage analyzed: its feature keys with counts (sorted by key) and its
+/// number of content tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassageTerms {
+    pub counts: Vec<(String, u32)>,
+    pub n_tokens: u32,
+}
+
+/// One document analyzed: its passages, and how often each surface form
+/// produced each key (surface, key, count), sorted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocTerms {
+    pub passages: Vec<PassageTerms>,
+    pub surfaces: Vec<(String, String, u64)>,
 }
 
 #[cfg(test)]
@@ -520,5 +635,35 @@ mod tests {
         assert_eq!(a.terms, b.terms);
         assert_eq!(a.matrix, b.matrix);
         assert_eq!(a.n_tokens, b.n_tokens);
+    }
+
+    #[test]
+    fn per_document_path_equals_fast_path() {
+        let f = fz();
+        let docs: Vec<Vec<String>> = (0..6)
+            .map(|d| {
+                (0..20)
+                    .map(|i| format!("OpenAI's GPT-4o 在预训练上受挫 model{} lagging behind open-source Qwen 模型{}", (d + i) % 5, i % 3))
+                    .collect()
+            })
+            .collect();
+        let flat: Vec<&str> = docs.iter().flatten().map(String::as_str).collect();
+        let mask: Vec<bool> = (0..flat.len()).map(|i| i % 7 != 0).collect();
+        let fast = f.featurize(&flat, &mask);
+        let mut cache = Cache::default();
+        let analyzed: Vec<DocTerms> = docs
+            .iter()
+            .map(|d| {
+                f.analyze_document(
+                    &d.iter().map(String::as_str).collect::<Vec<_>>(),
+                    &mut cache,
+                )
+            })
+            .collect();
+        let slow = f.weigh(&analyzed.iter().collect::<Vec<_>>(), &mask);
+        assert_eq!(fast.terms, slow.terms);
+        assert_eq!(fast.matrix, slow.matrix);
+        assert_eq!(fast.n_tokens, slow.n_tokens);
+        assert_eq!(fast.df, slow.df);
     }
 }

@@ -3,8 +3,11 @@
 //! it into place and move `latest` to it atomically. A run that fails or is
 //! killed at any point leaves the last good report and `latest` untouched.
 
+mod cache;
+mod publish;
+
 use std::fs::{self, File};
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -15,6 +18,9 @@ use crate::config::{Config, ConfigError};
 use crate::featurize::{Features, Featurizer};
 use crate::ingest::{self, IngestError};
 use crate::{Corpus, Lang, Skipped};
+
+pub use publish::Lock;
+use publish::{clean_incomplete, new_run_id, prune_runs, publish_latest};
 
 /// Why a run did not complete. Each maps to an exit code.
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +51,7 @@ impl RunError {
     }
 }
 
-fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
+pub(crate) fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
     move |source| RunError::Output {
         path: path.to_path_buf(),
         source,
@@ -60,7 +66,8 @@ impl Timings {
     fn time<T>(&mut self, stage: &str, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
         let out = f();
-        self.0.push((stage.to_string(), t.elapsed().as_millis() as u64));
+        self.0
+            .push((stage.to_string(), t.elapsed().as_millis() as u64));
         tracing::info!(stage, ms = t.elapsed().as_millis() as u64, "stage done");
         out
     }
@@ -113,13 +120,6 @@ impl CorpusSummary {
     }
 }
 
-/// Ingest and featurize: the part of the run `stancemap featurize` measures.
-pub fn featurize_corpus(config: &Config, featurizer: &Featurizer, timings: &mut Timings) -> Result<(Corpus, Features), RunError> {
-    let corpus = timings.time("ingest", || ingest::ingest(&config.corpus, &config.ingest))?;
-    let features = timings.time("featurize", || featurize_passages(&corpus, featurizer));
-    Ok((corpus, features))
-}
-
 /// TF-IDF over every passage of the corpus; boilerplate does not count for
 /// document frequencies.
 pub fn featurize_passages(corpus: &Corpus, featurizer: &Featurizer) -> Features {
@@ -143,10 +143,30 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     let result = (|| {
         let mut timings = Timings::default();
         let featurizer = timings.time("load analyzers", || Featurizer::new(&config.featurize))?;
-        let (corpus, features) = featurize_corpus(config, &featurizer, &mut timings)?;
+        let mut cache = cache::DocCache::open(out, &cache::fingerprint(config));
+        let analyzed = timings.time("ingest", || cache.ingest(config, &featurizer))?;
+        let corpus = Corpus {
+            documents: analyzed.documents,
+            skipped: analyzed.skipped,
+        };
+        let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
+        let features = timings.time("featurize", || {
+            featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
+        });
         let summary = CorpusSummary::new(&corpus, &features);
-        let manifest = manifest(config, &corpus, &summary, &run_id, started, &timings);
-        timings.time("report", || write_data_files(&tmp, &corpus, &features, &manifest))?;
+        let manifest = manifest(
+            config,
+            &corpus,
+            &analyzed.origins,
+            &summary,
+            &run_id,
+            started,
+            &timings,
+        );
+        timings.time("report", || {
+            write_data_files(&tmp, &corpus, &features, &manifest)
+        })?;
+        cache.save();
         Ok::<_, RunError>((corpus, summary))
     })();
     let (corpus, corpus_summary) = match result {
@@ -172,6 +192,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
 fn manifest(
     config: &Config,
     corpus: &Corpus,
+    origins: &[cache::Origin],
     summary: &CorpusSummary,
     run_id: &str,
     started: chrono::DateTime<chrono::Utc>,
@@ -180,13 +201,16 @@ fn manifest(
     let inputs: Vec<_> = corpus
         .documents
         .iter()
-        .map(|d| {
+        .zip(origins)
+        .map(|(d, o)| {
             json!({
                 "doc": d.id, "sha256": d.sha256, "size": d.size, "encoding": d.encoding,
                 "passages": d.passages.len(), "date": d.meta.date, "title": d.meta.title,
+                "origin": o,
             })
         })
         .collect();
+    let count = |o: cache::Origin| origins.iter().filter(|&&x| x == o).count();
     json!({
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
         "run_id": run_id,
@@ -195,12 +219,22 @@ fn manifest(
         "inputs": inputs,
         "skipped": corpus.skipped,
         "counts": summary,
+        "cache": {
+            "cached": count(cache::Origin::Cached),
+            "read_cached": count(cache::Origin::ReadCached),
+            "analyzed": count(cache::Origin::Analyzed),
+        },
         "timings_ms": timings.to_json(),
     })
 }
 
 /// passages.jsonl and manifest.json (the report stage takes this over as it grows).
-fn write_data_files(dir: &Path, corpus: &Corpus, features: &Features, manifest: &serde_json::Value) -> Result<(), RunError> {
+fn write_data_files(
+    dir: &Path,
+    corpus: &Corpus,
+    features: &Features,
+    manifest: &serde_json::Value,
+) -> Result<(), RunError> {
     #[derive(Serialize)]
     struct Record<'a> {
         doc: &'a str,
@@ -237,105 +271,4 @@ fn write_data_files(dir: &Path, corpus: &Corpus, features: &Features, manifest: 
     let text = serde_json::to_string_pretty(manifest).unwrap_or_default();
     fs::write(&path, text + "\n").map_err(out_err(&path))?;
     Ok(())
-}
-
-/// `20261122T174501Z`, with `-2`, `-3`... if a run of the same second exists.
-fn new_run_id(out: &Path, now: chrono::DateTime<chrono::Utc>) -> String {
-    let base = now.format("%Y%m%dT%H%M%SZ").to_string();
-    let mut id = base.clone();
-    let mut n = 2;
-    while out.join(&id).exists() || out.join(format!(".incomplete-{id}")).exists() {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
-}
-
-fn is_run_id(name: &str) -> bool {
-    let b = name.as_bytes();
-    b.len() >= 16 && b[8] == b'T' && b[15] == b'Z' && b[..8].iter().all(u8::is_ascii_digit)
-}
-
-/// Point `out/latest` at `run_id`: a new symlink renamed over the old one.
-fn publish_latest(out: &Path, run_id: &str) -> Result<PathBuf, RunError> {
-    let latest = out.join("latest");
-    let tmp = out.join(".latest.tmp");
-    let _ = fs::remove_file(&tmp);
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(run_id, &tmp).map_err(out_err(&tmp))?;
-    #[cfg(not(unix))]
-    fs::write(&tmp, run_id).map_err(out_err(&tmp))?;
-    fs::rename(&tmp, &latest).map_err(out_err(&latest))?;
-    Ok(latest)
-}
-
-/// Remove temporary folders of runs that died (we hold the lock: none is live).
-fn clean_incomplete(out: &Path) {
-    if let Ok(rd) = fs::read_dir(out) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(".incomplete-") {
-                let _ = fs::remove_dir_all(e.path());
-            }
-        }
-    }
-}
-
-/// Keep the newest `keep` run folders (always the one just published).
-fn prune_runs(out: &Path, keep: usize, current: &str) {
-    let Ok(rd) = fs::read_dir(out) else { return };
-    let mut runs: Vec<String> = rd
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| is_run_id(n))
-        .collect();
-    runs.sort();
-    let excess = runs.len().saturating_sub(keep);
-    for name in runs.into_iter().take(excess) {
-        if name != current {
-            let _ = fs::remove_dir_all(out.join(name));
-        }
-    }
-}
-
-/// An exclusive lock on `out/.lock`, released when dropped or when the
-/// process dies (so a lock left by a dead process is simply taken over).
-#[derive(Debug)]
-pub struct Lock {
-    _file: File,
-}
-
-impl Lock {
-    pub fn acquire(out: &Path) -> Result<Lock, RunError> {
-        let path = out.join(".lock");
-        let mut file = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(out_err(&path))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let holder = holder.trim();
-                return Err(RunError::Locked {
-                    path,
-                    holder: if holder.is_empty() { "unknown process".into() } else { holder.to_string() },
-                });
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(out_err(&path)(e)),
-        }
-        let stamp = format!(
-            "pid {} started {}\n",
-            std::process::id(),
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        );
-        file.set_len(0).map_err(out_err(&path))?;
-        file.rewind().map_err(out_err(&path))?;
-        file.write_all(stamp.as_bytes()).map_err(out_err(&path))?;
-        Ok(Lock { _file: file })
-    }
 }
