@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::config::{Config, ConfigError};
 use crate::featurize::{Features, Featurizer};
-use crate::ingest::{self, IngestError};
+use crate::ingest::IngestError;
 use crate::{Corpus, Lang, Skipped};
 
 pub use publish::Lock;
