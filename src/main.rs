@@ -12,6 +12,14 @@ use stancemap::config::{Config, ConfigError, RawConfig, DEFAULT_CONFIG_FILE};
 use stancemap::featurize::Featurizer;
 use stancemap::run::{self, RunError};
 
+/// `println!` that gives up quietly when stdout is closed (`stancemap ... | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "stancemap",
@@ -211,7 +219,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Config { print } => {
             let config = load_config(g, None, None)?;
             if !print {
-                println!("stancemap config --print shows the resolved configuration (defaults, then the file, then flags).");
+                say!("stancemap config --print shows the resolved configuration (defaults, then the file, then flags).");
             } else {
                 let value = serde_json::to_value(&config).map_err(|e| Failure {
                     code: 1,
@@ -221,7 +229,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                     code: 1,
                     message: e.to_string(),
                 })?;
-                print!("{text}");
+                say!("{}", text.trim_end());
             }
             Ok(())
         }
@@ -235,30 +243,30 @@ fn print_run_summary(config: &Config, o: &run::RunOutcome) {
         .iter()
         .map(|(l, n)| format!("{n} {l}"))
         .collect();
-    println!(
+    say!(
         "stancemap: read {} documents from {}",
         s.documents,
         config.corpus.display()
     );
-    println!(
+    say!(
         "  passages: {} ({}), {} flagged as boilerplate",
         s.passages,
         langs.join(", "),
         s.boilerplate
     );
-    println!(
+    say!(
         "  vocabulary: {} terms over {} tokens",
         s.vocabulary, s.tokens
     );
     if o.skipped.is_empty() {
-        println!("  skipped: none");
+        say!("  skipped: none");
     } else {
-        println!("  skipped: {}", o.skipped.len());
+        say!("  skipped: {}", o.skipped.len());
         for sk in &o.skipped {
-            println!("    {}: {}", sk.path, sk.reason);
+            say!("    {}: {}", sk.path, sk.reason);
         }
     }
-    println!(
+    say!(
         "  report: {} (latest -> {})",
         o.run_dir.display(),
         o.latest.display()
@@ -277,35 +285,35 @@ fn featurize_command(config: &Config) -> Result<(), Failure> {
     let s = run::CorpusSummary::new(&corpus, &features);
     let text_bytes: usize = corpus.passages().map(|p| p.text.len()).sum();
     let mb = |b: f64, t: f64| if t > 0.0 { b / 1e6 / t } else { f64::INFINITY };
-    println!(
+    say!(
         "corpus:      {} ({} documents, {} skipped)",
         config.corpus.display(),
         s.documents,
         s.skipped
     );
-    println!(
+    say!(
         "bytes:       {} in files, {} of passage text",
         s.bytes, text_bytes
     );
     for (l, n) in &s.passages_by_lang {
-        println!("passages {:<5} {n}", format!("{l}:"));
+        say!("passages {:<5} {n}", format!("{l}:"));
     }
-    println!(
+    say!(
         "vocabulary:  {} terms ({} keys before min_df/max_df)",
         s.vocabulary, features.n_keys_seen
     );
-    println!("non-zeros:   {}", s.nonzeros);
-    println!("threads:     {}", rayon::current_num_threads());
-    println!(
+    say!("non-zeros:   {}", s.nonzeros);
+    say!("threads:     {}", rayon::current_num_threads());
+    say!(
         "ingest:      {t_ingest:.3} s ({:.1} MB/s of file bytes)",
         mb(s.bytes as f64, t_ingest)
     );
-    println!(
+    say!(
         "featurize:   {t_feat:.3} s ({:.1} MB/s of passage text)",
         mb(text_bytes as f64, t_feat)
     );
     for sk in &corpus.skipped {
-        println!("skipped:     {}: {}", sk.path, sk.reason);
+        say!("skipped:     {}: {}", sk.path, sk.reason);
     }
     Ok(())
 }
