@@ -256,7 +256,8 @@ fn print_run_summary(config: &Config, o: &run::RunOutcome) {
     );
     say!(
         "  vocabulary: {} terms over {} tokens",
-        s.vocabulary, s.tokens
+        s.vocabulary,
+        s.tokens
     );
     if o.skipped.is_empty() {
         say!("  skipped: none");
@@ -293,14 +294,16 @@ fn featurize_command(config: &Config) -> Result<(), Failure> {
     );
     say!(
         "bytes:       {} in files, {} of passage text",
-        s.bytes, text_bytes
+        s.bytes,
+        text_bytes
     );
     for (l, n) in &s.passages_by_lang {
         say!("passages {:<5} {n}", format!("{l}:"));
     }
     say!(
         "vocabulary:  {} terms ({} keys before min_df/max_df)",
-        s.vocabulary, features.n_keys_seen
+        s.vocabulary,
+        features.n_keys_seen
     );
     say!("non-zeros:   {}", s.nonzeros);
     say!("threads:     {}", rayon::current_num_threads());

@@ -8,7 +8,8 @@ use proptest::prelude::*;
 use stancemap::featurize::{Featurizer, Params as FeaturizeParams};
 use stancemap::ingest::{document_from_bytes, RawParams};
 
-static FEATURIZER: LazyLock<Featurizer> = LazyLock::new(|| Featurizer::new(&FeaturizeParams::default()).unwrap());
+static FEATURIZER: LazyLock<Featurizer> =
+    LazyLock::new(|| Featurizer::new(&FeaturizeParams::default()).unwrap());
 
 /// Text that looks like the corpus: Han, Latin, digits, hyphens, punctuation
 /// of both languages, odd whitespace, combining marks and full-width forms.
