@@ -1,0 +1,1 @@
+//! Evaluation (stub; filled below).

@@ -1,0 +1,402 @@
+//! Lexicon entries (terms with a kind and weights), their file format, and the
+//! matcher that finds them in a passage.
+//!
+//! File format, one entry a line (`#` starts a comment):
+//! `term<TAB>kind<TAB>args`, kinds and args in `data/stance/README.md`.
+//! English terms match on stems (rust-stemmers), so one line covers
+//! lag/lags/lagged/lagging; the VADER lexicon lists its inflections itself and
+//! matches surface forms. Chinese terms match by longest match over
+//! characters. The matcher is a token trie: one pass, leftmost-longest.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::text::{tokenize, Break, Token};
+
+/// What a matched term does.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Kind {
+    /// Valence (-4..4) for the target the term speaks of.
+    Polar(f64),
+    /// X <term> Y: weight for the subject X and for the object Y.
+    Relation(f64, f64),
+    /// A gap noun: weight for the first party and for the second.
+    Gap(f64, f64),
+    /// Widens (> 1) or narrows (< 0) a gap in the same clause.
+    GapDir(f64),
+    /// Takes away the nearest positive term (erode a lead); own weight alone.
+    Loss(f64),
+    /// Takes away the nearest negative term (overcome a bottleneck); own weight alone.
+    Fix(f64),
+    /// Flips and damps what follows; weight of its own when nothing follows.
+    Negator(f64),
+    /// Multiplies the term it precedes (intensifier > 1, diminisher < 1).
+    Degree(f64),
+    /// but / 但: what follows weighs more, what precedes less; starts a clause.
+    Contrast,
+    /// although / 尽管: its clause weighs less; starts a clause.
+    Concession,
+    /// may / 可能 / if: damps its clause.
+    Hedge(f64),
+    /// must / need to / 亟需: what follows is not yet so; positives flip.
+    Need(f64),
+    /// hope / expect / try / 期待: what follows is wished, damped.
+    Hope(f64),
+    /// 被: the target after it is the agent.
+    Passive,
+    /// 对: the target after it is the object of a following relation.
+    ObjectMarker,
+    /// with / and / 与: a single target after it is the second party of a gap.
+    PartyMarker,
+    /// it / its / 其: the last target named.
+    Pronoun,
+    /// A phrase matched only to keep its parts from matching (not only, 不断).
+    Skip,
+    /// A target alias: bit mask of targets.
+    Alias(u64),
+}
+
+/// Where an entry comes from: the general lexicons weigh less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Source {
+    Domain,
+    General,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    pub term: String,
+    pub kind: Kind,
+    pub source: Source,
+    /// Match surface forms instead of stems (the VADER lexicon).
+    pub surface: bool,
+}
+
+fn num(s: Option<&str>, what: &str) -> Result<f64, String> {
+    let s = s.ok_or_else(|| format!("missing {what}"))?;
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{what} {s:?} is not a number"))?;
+    if !v.is_finite() || v.abs() > 10.0 {
+        return Err(format!("{what} {s:?} is out of range (-10..10)"));
+    }
+    Ok(v)
+}
+
+/// Parse one `term<TAB>kind<TAB>args` file; `Err((line, message))`.
+pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let term = cols.next().unwrap_or("").trim();
+        let kind = cols.next().map(str::trim);
+        let (a, b) = (cols.next(), cols.next());
+        let err = |m: String| (line_no, m);
+        if term.is_empty() {
+            return Err(err("empty term".into()));
+        }
+        if term_keys(term).is_empty() {
+            return Err(err(format!("term {term:?} has no letter, digit or Han character")));
+        }
+        let Some(kind) = kind else {
+            return Err(err(format!(
+                "expected `term<TAB>kind<TAB>args`, found no tab in {line:?}"
+            )));
+        };
+        let kind = match kind {
+            "pol" => Kind::Polar(num(a, "weight").map_err(err)?),
+            "rel" => Kind::Relation(
+                num(a, "subject weight").map_err(err)?,
+                num(b, "object weight").map_err(err)?,
+            ),
+            "gap" => Kind::Gap(
+                num(a, "first-party weight").map_err(err)?,
+                num(b, "second-party weight").map_err(err)?,
+            ),
+            "gapdir" => Kind::GapDir(num(a, "factor").map_err(err)?),
+            "loss" => Kind::Loss(num(a, "weight").map_err(err)?),
+            "fix" => Kind::Fix(num(a, "weight").map_err(err)?),
+            "neg" => Kind::Negator(a.map_or(Ok(0.0), |_| num(a, "weight")).map_err(err)?),
+            "deg" => Kind::Degree(num(a, "factor").map_err(err)?),
+            "but" => Kind::Contrast,
+            "concede" => Kind::Concession,
+            "hedge" => Kind::Hedge(num(a, "factor").map_err(err)?),
+            "need" => Kind::Need(num(a, "factor").map_err(err)?),
+            "hope" => Kind::Hope(num(a, "factor").map_err(err)?),
+            "passive" => Kind::Passive,
+            "objmark" => Kind::ObjectMarker,
+            "party" => Kind::PartyMarker,
+            "pron" => Kind::Pronoun,
+            "skip" => Kind::Skip,
+            other => {
+                return Err(err(format!(
+                    "unknown kind {other:?} (pol, rel, gap, gapdir, loss, fix, neg, deg, but, \
+                     concede, hedge, need, hope, passive, objmark, party, pron, skip)"
+                )))
+            }
+        };
+        out.push(Entry {
+            term: term.to_string(),
+            kind,
+            source,
+            surface: false,
+        });
+    }
+    Ok(out)
+}
+
+/// Parse the VADER lexicon (`token<TAB>mean<TAB>sd<TAB>ratings`); only
+/// entries with a letter are kept (emoticons are not words of our passages).
+pub fn parse_vader(text: &str) -> Result<Vec<Entry>, (usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let term = cols.next().unwrap_or("");
+        let w = num(cols.next(), "valence").map_err(|m| (i + 1, m))?;
+        if !term.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-' || c == ' ')
+            || !term.chars().any(|c| c.is_ascii_alphabetic())
+        {
+            continue;
+        }
+        out.push(Entry {
+            term: term.to_string(),
+            kind: Kind::Polar(w),
+            source: Source::General,
+            surface: true,
+        });
+    }
+    Ok(out)
+}
+
+/// The keys a term matches on: its tokens (surface forms).
+pub fn term_keys(term: &str) -> Vec<String> {
+    tokenize(term)
+        .tokens
+        .into_iter()
+        .map(|t| t.key.into_owned())
+        .collect()
+}
+
+/// English stemmer, one per matcher.
+pub struct Stems(Stemmer);
+
+impl Stems {
+    pub fn new() -> Self {
+        Stems(Stemmer::create(Algorithm::English))
+    }
+    pub fn stem(&self, token: &str) -> String {
+        if token.is_ascii() && token.chars().any(|c| c.is_ascii_alphabetic()) {
+            self.0.stem(token).into_owned()
+        } else {
+            token.to_string()
+        }
+    }
+}
+
+impl Default for Stems {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Stems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stems(english)")
+    }
+}
+
+/// A trie over token ids.
+#[derive(Debug, Default)]
+struct Trie {
+    vocab: FxHashMap<String, u32>,
+    edges: FxHashMap<(u32, u32), u32>,
+    /// Entry index at each node (node 0 is the root).
+    entry: Vec<Option<u32>>,
+}
+
+impl Trie {
+    fn insert(&mut self, keys: &[String], entry: u32) {
+        if self.entry.is_empty() {
+            self.entry.push(None);
+        }
+        let mut node = 0u32;
+        for k in keys {
+            let next_id = self.vocab.len() as u32;
+            let id = *self.vocab.entry(k.clone()).or_insert(next_id);
+            node = match self.edges.get(&(node, id)) {
+                Some(&n) => n,
+                None => {
+                    let n = self.entry.len() as u32;
+                    self.entry.push(None);
+                    self.edges.insert((node, id), n);
+                    n
+                }
+            };
+        }
+        self.entry[node as usize] = Some(entry);
+    }
+
+    /// Longest entry starting at token `i`: (number of tokens, entry index).
+    fn longest(&self, ids: &[Option<u32>], toks: &[Token<'_>], i: usize) -> Option<(usize, u32)> {
+        let mut node = 0u32;
+        let mut best = None;
+        for (j, id) in ids.iter().enumerate().skip(i) {
+            if j > i && toks[j].brk != Break::None {
+                break;
+            }
+            let Some(id) = *id else { break };
+            match self.edges.get(&(node, id)) {
+                Some(&n) => node = n,
+                None => break,
+            }
+            if let Some(e) = self.entry[node as usize] {
+                best = Some((j + 1 - i, e));
+            }
+        }
+        best
+    }
+}
+
+/// A term found in a passage: entry index and token span `[tok_start, tok_end)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    pub entry: u32,
+    pub tok_start: usize,
+    pub tok_end: usize,
+}
+
+/// All entries, compiled for matching.
+#[derive(Debug)]
+pub struct Matcher {
+    pub entries: Vec<Entry>,
+    stems: Stems,
+    by_stem: Trie,
+    by_surface: Trie,
+}
+
+impl Matcher {
+    /// Later entries override earlier ones with the same keys.
+    pub fn new(entries: Vec<Entry>) -> Matcher {
+        let stems = Stems::new();
+        let mut by_stem = Trie::default();
+        let mut by_surface = Trie::default();
+        for (i, e) in entries.iter().enumerate() {
+            let keys = term_keys(&e.term);
+            if keys.is_empty() {
+                continue;
+            }
+            if e.surface {
+                by_surface.insert(&keys, i as u32);
+            } else {
+                let stemmed: Vec<String> = keys.iter().map(|k| stems.stem(k)).collect();
+                by_stem.insert(&stemmed, i as u32);
+            }
+        }
+        Matcher {
+            entries,
+            stems,
+            by_stem,
+            by_surface,
+        }
+    }
+
+    /// Leftmost-longest matches; at equal length the stem (domain) trie wins.
+    pub fn find(&self, toks: &[Token<'_>]) -> Vec<Found> {
+        // Each distinct word is looked up (and stemmed) once.
+        let mut cache: FxHashMap<&str, (Option<u32>, Option<u32>)> = FxHashMap::default();
+        let mut stem_ids = Vec::with_capacity(toks.len());
+        let mut surf_ids = Vec::with_capacity(toks.len());
+        for t in toks {
+            let (s, f) = *cache.entry(t.key.as_ref()).or_insert_with(|| {
+                let stem = self.stems.stem(&t.key);
+                (
+                    self.by_stem.vocab.get(&stem).copied(),
+                    self.by_surface.vocab.get(t.key.as_ref()).copied(),
+                )
+            });
+            stem_ids.push(s);
+            surf_ids.push(f);
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let a = self.by_stem.longest(&stem_ids, toks, i);
+            let b = self.by_surface.longest(&surf_ids, toks, i);
+            let best = match (a, b) {
+                (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
+                (a, b) => a.or(b),
+            };
+            match best {
+                Some((len, entry)) => {
+                    out.push(Found {
+                        entry,
+                        tok_start: i,
+                        tok_end: i + len,
+                    });
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(tsv: &str) -> Matcher {
+        Matcher::new(parse_tsv(tsv, Source::Domain).unwrap())
+    }
+
+    fn found_terms(m: &Matcher, text: &str) -> Vec<String> {
+        let t = tokenize(text);
+        m.find(&t.tokens)
+            .iter()
+            .map(|f| m.entries[f.entry as usize].term.clone())
+            .collect()
+    }
+
+    #[test]
+    fn inflections_fold_by_stem_and_longest_match_wins() {
+        let m = matcher("lag\trel\t-2\t1\nlag behind\trel\t-2.5\t1.5\n落后\trel\t-2\t1\n落后于\trel\t-2.5\t1.5\n");
+        assert_eq!(
+            found_terms(&m, "It lagged, it is lagging behind; 国产落后于GPT, 落后"),
+            ["lag", "lag behind", "落后于", "落后"]
+        );
+    }
+
+    #[test]
+    fn matches_do_not_cross_punctuation() {
+        let m = matcher("lag behind\trel\t-2\t1\n");
+        assert!(found_terms(&m, "they lag. Behind them").is_empty());
+    }
+
+    #[test]
+    fn malformed_lines_report_their_number() {
+        assert_eq!(parse_tsv("a\tpol\t1\n\nb\tpol\n", Source::Domain).unwrap_err().0, 3);
+        assert!(parse_tsv("a\tweird\t1", Source::Domain).unwrap_err().1.contains("unknown kind"));
+        assert!(parse_tsv("a\tpol\tx", Source::Domain).unwrap_err().1.contains("not a number"));
+        assert!(parse_tsv("...\tpol\t1", Source::Domain).is_err());
+        assert!(parse_tsv("a b", Source::Domain).unwrap_err().1.contains("no tab"));
+    }
+
+    #[test]
+    fn vader_entries_match_surface_forms_only() {
+        let e = parse_vader("good\t1.9\t0.9\t[2]\n:)\t2.0\t0.5\t[2]\n").unwrap();
+        assert_eq!(e.len(), 1);
+        let m = Matcher::new(e);
+        assert_eq!(found_terms(&m, "Good, goods"), ["good"]);
+    }
+}
