@@ -23,8 +23,12 @@ fn main() {
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = args.next().map_or_else(|| root.join("../shared/data"), PathBuf::from);
-    let out = args.next().map_or_else(|| root.join("target/stance_eval"), PathBuf::from);
+    let data = args
+        .next()
+        .map_or_else(|| root.join("../shared/data"), PathBuf::from);
+    let out = args
+        .next()
+        .map_or_else(|| root.join("target/stance_eval"), PathBuf::from);
     std::fs::create_dir_all(&out)?;
 
     let params = Params::default();
@@ -66,11 +70,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("| dataset | n | F_avg (favor, against) | macro-F1 (favor/none/against) |");
     println!("| --- | --- | --- | --- |");
     for (dir, file, name) in [
-        ("nlpcc2016_stance_cn", "nlpcc2016_taskA_stance.jsonl", "NLPCC 2016 task A (zh)"),
-        ("tweeteval_stance_en", "tweeteval_stance.jsonl", "TweetEval stance (en)"),
+        (
+            "nlpcc2016_stance_cn",
+            "nlpcc2016_taskA_stance.jsonl",
+            "NLPCC 2016 task A (zh)",
+        ),
+        (
+            "tweeteval_stance_en",
+            "tweeteval_stance.jsonl",
+            "TweetEval stance (en)",
+        ),
     ] {
         match eval::ood_stance(&params, &data.join(dir).join(file), name) {
-            Ok(r) => println!("| {} | {} | {:.3} | {:.3} |", r.dataset, r.n, r.f_avg, r.macro_f1),
+            Ok(r) => println!(
+                "| {} | {} | {:.3} | {:.3} |",
+                r.dataset, r.n, r.f_avg, r.macro_f1
+            ),
             Err(e) => println!("| {name} | skipped: {e} | | |"),
         }
     }
@@ -79,8 +94,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("| dataset | n | accuracy | macro-F1 | coverage (non-zero score) |");
     println!("| --- | --- | --- | --- | --- |");
     for (dir, file, name, split) in [
-        ("chnsenticorp_htl_cn", "ChnSentiCorp_htl_all.jsonl", "ChnSentiCorp htl (zh)", None),
-        ("sst2_en", "sst2.jsonl", "SST-2 glue_dev (en)", Some("glue_dev")),
+        (
+            "chnsenticorp_htl_cn",
+            "ChnSentiCorp_htl_all.jsonl",
+            "ChnSentiCorp htl (zh)",
+            None,
+        ),
+        (
+            "sst2_en",
+            "sst2.jsonl",
+            "SST-2 glue_dev (en)",
+            Some("glue_dev"),
+        ),
     ] {
         match eval::polarity(&params, &data.join(dir).join(file), name, split) {
             Ok(r) => println!(

@@ -29,7 +29,14 @@ struct Acc {
 
 type Groups = BTreeMap<String, BTreeMap<String, Acc>>;
 
-fn add(groups: &mut Groups, target: &str, key: &str, p: &PassageRef, score: f64, label: StanceLabel) {
+fn add(
+    groups: &mut Groups,
+    target: &str,
+    key: &str,
+    p: &PassageRef,
+    score: f64,
+    label: StanceLabel,
+) {
     let acc = groups
         .entry(target.to_string())
         .or_default()
@@ -70,12 +77,21 @@ pub fn aggregate<'a>(
     let (mut by_theme, mut by_document, mut by_date) =
         (Groups::new(), Groups::new(), Groups::new());
     for s in passages {
-        let theme = s.theme.map_or_else(|| "other".to_string(), |t| t.to_string());
+        let theme = s
+            .theme
+            .map_or_else(|| "other".to_string(), |t| t.to_string());
         let date = s.date.unwrap_or("undated");
         for (target, stance) in s.stance {
             let Some(ts) = stance else { continue };
             add(&mut by_theme, target, &theme, s.passage, ts.score, ts.label);
-            add(&mut by_document, target, &s.passage.doc, s.passage, ts.score, ts.label);
+            add(
+                &mut by_document,
+                target,
+                &s.passage.doc,
+                s.passage,
+                ts.score,
+                ts.label,
+            );
             add(&mut by_date, target, date, s.passage, ts.score, ts.label);
         }
     }
@@ -102,14 +118,44 @@ mod tests {
 
     #[test]
     fn groups_means_counts_and_passages() {
-        let p1 = PassageRef { doc: "a.txt".into(), line_start: 1, line_end: 1 };
-        let p2 = PassageRef { doc: "b.txt".into(), line_start: 3, line_end: 3 };
-        let s1: PassageStance = [("openai".to_string(), ts(0.5, StanceLabel::Favor)), ("china".to_string(), None)].into();
-        let s2: PassageStance = [("openai".to_string(), ts(-0.2, StanceLabel::Against)), ("china".to_string(), ts(0.0, StanceLabel::Neutral))].into();
-        let targets: BTreeMap<String, String> = [("openai".into(), "OpenAI".into()), ("china".into(), "Chinese models".into())].into();
+        let p1 = PassageRef {
+            doc: "a.txt".into(),
+            line_start: 1,
+            line_end: 1,
+        };
+        let p2 = PassageRef {
+            doc: "b.txt".into(),
+            line_start: 3,
+            line_end: 3,
+        };
+        let s1: PassageStance = [
+            ("openai".to_string(), ts(0.5, StanceLabel::Favor)),
+            ("china".to_string(), None),
+        ]
+        .into();
+        let s2: PassageStance = [
+            ("openai".to_string(), ts(-0.2, StanceLabel::Against)),
+            ("china".to_string(), ts(0.0, StanceLabel::Neutral)),
+        ]
+        .into();
+        let targets: BTreeMap<String, String> = [
+            ("openai".into(), "OpenAI".into()),
+            ("china".into(), "Chinese models".into()),
+        ]
+        .into();
         let rows = [
-            Scored { passage: &p1, theme: Some(2), date: Some("2023-05"), stance: &s1 },
-            Scored { passage: &p2, theme: None, date: None, stance: &s2 },
+            Scored {
+                passage: &p1,
+                theme: Some(2),
+                date: Some("2023-05"),
+                stance: &s1,
+            },
+            Scored {
+                passage: &p2,
+                theme: None,
+                date: None,
+                stance: &s2,
+            },
         ];
         let sum = aggregate(targets.clone(), rows);
         assert_eq!(sum, aggregate(targets, rows), "deterministic");

@@ -70,8 +70,12 @@ impl Confusion {
 
     /// Precision and recall of "concerned" (any class but none).
     pub fn concern(&self) -> (f64, f64) {
-        let both: usize = (0..3).map(|g| (0..3).map(|p| self.0[g][p]).sum::<usize>()).sum();
-        let pred: usize = (0..4).map(|g| (0..3).map(|p| self.0[g][p]).sum::<usize>()).sum();
+        let both: usize = (0..3)
+            .map(|g| (0..3).map(|p| self.0[g][p]).sum::<usize>())
+            .sum();
+        let pred: usize = (0..4)
+            .map(|g| (0..3).map(|p| self.0[g][p]).sum::<usize>())
+            .sum();
         let gold: usize = (0..3).map(|g| self.0[g].iter().sum::<usize>()).sum();
         let r = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         (r(both, pred), r(both, gold))
@@ -136,7 +140,9 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, EvalE
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| data_err(path, format!("line {}: {e}", i + 1))))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| data_err(path, format!("line {}: {e}", i + 1)))
+        })
         .collect()
 }
 
@@ -246,7 +252,13 @@ pub struct OodResult {
 fn slug(t: &str) -> String {
     let s: String = t
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("t{}-{}", t.chars().count(), s.trim_matches('-'))
 }
@@ -263,8 +275,9 @@ pub fn ood_stance(params: &Params, path: &Path, dataset: &str) -> Result<OodResu
         .iter()
         .map(|t| {
             let aliases = ood_aliases(t);
-            let (zh, en): (Vec<String>, Vec<String>) =
-                aliases.into_iter().partition(|a| a.chars().any(crate::ingest::is_han));
+            let (zh, en): (Vec<String>, Vec<String>) = aliases
+                .into_iter()
+                .partition(|a| a.chars().any(crate::ingest::is_han));
             TargetSpec {
                 id: slug(t),
                 name: t.clone(),
@@ -348,11 +361,21 @@ pub fn polarity(
             _ => continue,
         };
         let s = scorer.score_with_fallback(&r.text, Some("text"));
-        let score = s.get("text").and_then(|x| x.as_ref()).map_or(0.0, |x| x.score);
+        let score = s
+            .get("text")
+            .and_then(|x| x.as_ref())
+            .map_or(0.0, |x| x.score);
         if score != 0.0 {
             covered += 1;
         }
-        conf.add(gold, if score >= 0.0 { Class::Favor } else { Class::Against });
+        conf.add(
+            gold,
+            if score >= 0.0 {
+                Class::Favor
+            } else {
+                Class::Against
+            },
+        );
     }
     let n = conf.total();
     Ok(PolarityResult {
@@ -360,7 +383,11 @@ pub fn polarity(
         n,
         accuracy: conf.accuracy(),
         macro_f1: conf.macro_f1(&[Class::Favor, Class::Against]),
-        coverage: if n == 0 { 0.0 } else { covered as f64 / n as f64 },
+        coverage: if n == 0 {
+            0.0
+        } else {
+            covered as f64 / n as f64
+        },
     })
 }
 
@@ -389,11 +416,18 @@ mod tests {
 
     #[test]
     fn dev_labels_in_repo_parse_and_cover_both_targets() {
-        let rows = load_dev(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/eval/stance_dev.jsonl")).unwrap();
+        let rows =
+            load_dev(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/eval/stance_dev.jsonl"))
+                .unwrap();
         assert!(rows.len() > 200);
         for r in &rows {
             for t in ["openai", "china"] {
-                assert!(r.labels.get(t).and_then(gold_class).is_some(), "{} {}", r.doc, r.line_start);
+                assert!(
+                    r.labels.get(t).and_then(gold_class).is_some(),
+                    "{} {}",
+                    r.doc,
+                    r.line_start
+                );
             }
         }
     }

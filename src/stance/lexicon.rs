@@ -3,12 +3,13 @@
 //!
 //! File format, one entry a line (`#` starts a comment):
 //! `term<TAB>kind<TAB>args`, kinds and args in `data/stance/README.md`.
-//! English terms match on stems (rust-stemmers), so one line covers
-//! lag/lags/lagged/lagging; the VADER lexicon lists its inflections itself and
-//! matches surface forms. Chinese terms match by longest match over
+//! Each English word of a domain term also matches its regular inflections
+//! (generated: lag -> lags, lagged, lagging), so one line covers them; a
+//! stemmer was tried and conflated too much (powerful -> power, competitive ->
+//! competition). Rule words and the VADER lexicon (which lists its own
+//! inflections) match as written. Chinese terms match by longest match over
 //! characters. The matcher is a token trie: one pass, leftmost-longest.
 
-use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -69,7 +70,7 @@ pub struct Entry {
     pub term: String,
     pub kind: Kind,
     pub source: Source,
-    /// Match surface forms instead of stems (the VADER lexicon).
+    /// Match only as written, no inflections (the VADER lexicon).
     pub surface: bool,
 }
 
@@ -103,7 +104,9 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             return Err(err("empty term".into()));
         }
         if term_keys(term).is_empty() {
-            return Err(err(format!("term {term:?} has no letter, digit or Han character")));
+            return Err(err(format!(
+                "term {term:?} has no letter, digit or Han character"
+            )));
         }
         let Some(kind) = kind else {
             return Err(err(format!(
@@ -135,10 +138,12 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             "party" => Kind::PartyMarker,
             "pron" => Kind::Pronoun,
             "skip" => Kind::Skip,
+            // Another player: takes the polarity that speaks of it, for no target.
+            "other" => Kind::Alias(0),
             other => {
                 return Err(err(format!(
                     "unknown kind {other:?} (pol, rel, gap, gapdir, loss, fix, neg, deg, but, \
-                     concede, hedge, need, hope, passive, objmark, party, pron, skip)"
+                     concede, hedge, need, hope, passive, objmark, party, pron, skip, other)"
                 )))
             }
         };
@@ -163,7 +168,9 @@ pub fn parse_vader(text: &str) -> Result<Vec<Entry>, (usize, String)> {
         let mut cols = line.split('\t');
         let term = cols.next().unwrap_or("");
         let w = num(cols.next(), "valence").map_err(|m| (i + 1, m))?;
-        if !term.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-' || c == ' ')
+        if !term
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-' || c == ' ')
             || !term.chars().any(|c| c.is_ascii_alphabetic())
         {
             continue;
@@ -187,32 +194,77 @@ pub fn term_keys(term: &str) -> Vec<String> {
         .collect()
 }
 
-/// English stemmer, one per matcher.
-pub struct Stems(Stemmer);
-
-impl Stems {
-    pub fn new() -> Self {
-        Stems(Stemmer::create(Algorithm::English))
+/// Regular inflections of an English word (a superset: forms that are not
+/// words never occur in text, so they cost nothing).
+pub fn inflections(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    if word.len() < 3 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return out;
     }
-    pub fn stem(&self, token: &str) -> String {
-        if token.is_ascii() && token.chars().any(|c| c.is_ascii_alphabetic()) {
-            self.0.stem(token).into_owned()
-        } else {
-            token.to_string()
+    let b = word.as_bytes();
+    let last = b[b.len() - 1] as char;
+    let stem_e = word.strip_suffix('e');
+    for suf in ["s", "es", "ed", "ing"] {
+        out.push(format!("{word}{suf}"));
+    }
+    if let Some(st) = stem_e {
+        out.push(format!("{word}d"));
+        out.push(format!("{st}ing"));
+    }
+    if let Some(st) = word.strip_suffix('y') {
+        out.push(format!("{st}ies"));
+        out.push(format!("{st}ied"));
+    }
+    if !"aeiouwxy".contains(last) {
+        out.push(format!("{word}{last}ed"));
+        out.push(format!("{word}{last}ing"));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether an entry's English words take inflections (content words do;
+/// rule words and markers match as written).
+fn inflects(e: &Entry) -> bool {
+    !e.surface
+        && matches!(
+            e.kind,
+            Kind::Polar(_)
+                | Kind::Relation(..)
+                | Kind::Gap(..)
+                | Kind::GapDir(_)
+                | Kind::Loss(_)
+                | Kind::Fix(_)
+        )
+}
+
+/// Every key sequence an entry matches (the product of its words' forms,
+/// capped so a long term cannot blow up).
+fn key_variants(e: &Entry) -> Vec<Vec<String>> {
+    let keys = term_keys(&e.term);
+    if !inflects(e) {
+        return vec![keys];
+    }
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for k in &keys {
+        let forms = inflections(k);
+        if out.len() * forms.len() > 4096 {
+            out.iter_mut().for_each(|v| v.push(k.clone()));
+            continue;
         }
+        out = out
+            .into_iter()
+            .flat_map(|v| {
+                forms.iter().map(move |f| {
+                    let mut v = v.clone();
+                    v.push(f.clone());
+                    v
+                })
+            })
+            .collect();
     }
-}
-
-impl Default for Stems {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Debug for Stems {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Stems(english)")
-    }
+    out
 }
 
 /// A trie over token ids.
@@ -222,10 +274,12 @@ struct Trie {
     edges: FxHashMap<(u32, u32), u32>,
     /// Entry index at each node (node 0 is the root).
     entry: Vec<Option<u32>>,
+    /// Whether the node's entry was inserted as written (not an inflection).
+    exact: Vec<bool>,
 }
 
 impl Trie {
-    fn insert(&mut self, keys: &[String], entry: u32) {
+    fn insert(&mut self, keys: &[String], entry: u32, exact: bool) {
         if self.entry.is_empty() {
             self.entry.push(None);
         }
@@ -243,7 +297,13 @@ impl Trie {
                 }
             };
         }
-        self.entry[node as usize] = Some(entry);
+        // A term as written beats another term's generated inflection.
+        let n = node as usize;
+        self.exact.resize(self.entry.len(), false);
+        if exact || self.entry[n].is_none() || !self.exact[n] {
+            self.entry[n] = Some(entry);
+            self.exact[n] = exact;
+        }
     }
 
     /// Longest entry starting at token `i`: (number of tokens, entry index).
@@ -279,64 +339,42 @@ pub struct Found {
 #[derive(Debug)]
 pub struct Matcher {
     pub entries: Vec<Entry>,
-    stems: Stems,
-    by_stem: Trie,
-    by_surface: Trie,
+    trie: Trie,
 }
 
 impl Matcher {
     /// Later entries override earlier ones with the same keys.
     pub fn new(entries: Vec<Entry>) -> Matcher {
-        let stems = Stems::new();
-        let mut by_stem = Trie::default();
-        let mut by_surface = Trie::default();
+        let mut trie = Trie::default();
         for (i, e) in entries.iter().enumerate() {
-            let keys = term_keys(&e.term);
-            if keys.is_empty() {
+            let exact = term_keys(&e.term);
+            if exact.is_empty() {
                 continue;
             }
-            if e.surface {
-                by_surface.insert(&keys, i as u32);
-            } else {
-                let stemmed: Vec<String> = keys.iter().map(|k| stems.stem(k)).collect();
-                by_stem.insert(&stemmed, i as u32);
+            for keys in key_variants(e) {
+                let is_exact = keys == exact;
+                trie.insert(&keys, i as u32, is_exact);
             }
         }
-        Matcher {
-            entries,
-            stems,
-            by_stem,
-            by_surface,
-        }
+        Matcher { entries, trie }
     }
 
-    /// Leftmost-longest matches; at equal length the stem (domain) trie wins.
+    /// Leftmost-longest matches.
     pub fn find(&self, toks: &[Token<'_>]) -> Vec<Found> {
-        // Each distinct word is looked up (and stemmed) once.
-        let mut cache: FxHashMap<&str, (Option<u32>, Option<u32>)> = FxHashMap::default();
-        let mut stem_ids = Vec::with_capacity(toks.len());
-        let mut surf_ids = Vec::with_capacity(toks.len());
-        for t in toks {
-            let (s, f) = *cache.entry(t.key.as_ref()).or_insert_with(|| {
-                let stem = self.stems.stem(&t.key);
-                (
-                    self.by_stem.vocab.get(&stem).copied(),
-                    self.by_surface.vocab.get(t.key.as_ref()).copied(),
-                )
-            });
-            stem_ids.push(s);
-            surf_ids.push(f);
-        }
+        // Each distinct word is looked up once.
+        let mut cache: FxHashMap<&str, Option<u32>> = FxHashMap::default();
+        let ids: Vec<Option<u32>> = toks
+            .iter()
+            .map(|t| {
+                *cache
+                    .entry(t.key.as_ref())
+                    .or_insert_with(|| self.trie.vocab.get(t.key.as_ref()).copied())
+            })
+            .collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            let a = self.by_stem.longest(&stem_ids, toks, i);
-            let b = self.by_surface.longest(&surf_ids, toks, i);
-            let best = match (a, b) {
-                (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
-                (a, b) => a.or(b),
-            };
-            match best {
+            match self.trie.longest(&ids, toks, i) {
                 Some((len, entry)) => {
                     out.push(Found {
                         entry,
@@ -369,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn inflections_fold_by_stem_and_longest_match_wins() {
+    fn inflections_fold_and_longest_match_wins() {
         let m = matcher("lag\trel\t-2\t1\nlag behind\trel\t-2.5\t1.5\n落后\trel\t-2\t1\n落后于\trel\t-2.5\t1.5\n");
         assert_eq!(
             found_terms(&m, "It lagged, it is lagging behind; 国产落后于GPT, 落后"),
@@ -385,11 +423,25 @@ mod tests {
 
     #[test]
     fn malformed_lines_report_their_number() {
-        assert_eq!(parse_tsv("a\tpol\t1\n\nb\tpol\n", Source::Domain).unwrap_err().0, 3);
-        assert!(parse_tsv("a\tweird\t1", Source::Domain).unwrap_err().1.contains("unknown kind"));
-        assert!(parse_tsv("a\tpol\tx", Source::Domain).unwrap_err().1.contains("not a number"));
+        assert_eq!(
+            parse_tsv("a\tpol\t1\n\nb\tpol\n", Source::Domain)
+                .unwrap_err()
+                .0,
+            3
+        );
+        assert!(parse_tsv("a\tweird\t1", Source::Domain)
+            .unwrap_err()
+            .1
+            .contains("unknown kind"));
+        assert!(parse_tsv("a\tpol\tx", Source::Domain)
+            .unwrap_err()
+            .1
+            .contains("not a number"));
         assert!(parse_tsv("...\tpol\t1", Source::Domain).is_err());
-        assert!(parse_tsv("a b", Source::Domain).unwrap_err().1.contains("no tab"));
+        assert!(parse_tsv("a b", Source::Domain)
+            .unwrap_err()
+            .1
+            .contains("no tab"));
     }
 
     #[test]
@@ -398,5 +450,21 @@ mod tests {
         assert_eq!(e.len(), 1);
         let m = Matcher::new(e);
         assert_eq!(found_terms(&m, "Good, goods"), ["good"]);
+    }
+
+    #[test]
+    fn inflections_do_not_conflate_words() {
+        let m = matcher("powerful\tpol\t2\nsurpass\trel\t2\t-1\nnot\tneg\n");
+        assert!(found_terms(&m, "computing power").is_empty());
+        assert_eq!(
+            found_terms(&m, "it surpassed, surpasses, surpassing"),
+            ["surpass"; 3]
+        );
+        assert!(
+            found_terms(&m, "nots").is_empty(),
+            "rule words match as written"
+        );
+        assert!(inflections("lag").contains(&"lagging".to_string()));
+        assert!(inflections("stagnate").contains(&"stagnating".to_string()));
     }
 }

@@ -71,23 +71,25 @@ pub struct Scorer {
 
 impl Scorer {
     pub fn new(params: &Params) -> Result<Scorer, ConfigError> {
-        let mut entries = lexicon::parse_vader(VADER_LEXICON).map_err(|(line, message)| {
-            ConfigError::File {
+        let mut entries =
+            lexicon::parse_vader(VADER_LEXICON).map_err(|(line, message)| ConfigError::File {
                 path: "data/stance/vader_lexicon.txt (embedded)".into(),
                 message: format!("line {line}: {message}"),
-            }
-        })?;
-        entries.extend(embedded("general_zh.tsv", GENERAL_ZH_LEXICON, Source::General)?);
+            })?;
+        entries.extend(embedded(
+            "general_zh.tsv",
+            GENERAL_ZH_LEXICON,
+            Source::General,
+        )?);
         entries.extend(embedded("domain.tsv", DOMAIN_LEXICON, Source::Domain)?);
         entries.extend(embedded("rules.tsv", RULES_LEXICON, Source::Domain)?);
         entries.extend(params.extra_entries.iter().cloned());
         // Aliases last (a name is a name), one entry per matching key so two
         // targets can share an alias.
-        let stems = lexicon::Stems::new();
         let mut aliases: BTreeMap<String, (String, u64)> = BTreeMap::new();
         for (i, t) in params.targets.iter().enumerate().take(MAX_TARGETS) {
             for a in t.aliases() {
-                let key: Vec<String> = lexicon::term_keys(&a).iter().map(|k| stems.stem(k)).collect();
+                let key: Vec<String> = lexicon::term_keys(&a);
                 let slot = aliases.entry(key.join(" ")).or_insert((a.clone(), 0));
                 slot.1 |= 1u64 << i;
             }
@@ -139,7 +141,13 @@ impl Scorer {
     /// goes to `fallback` (for data where every text is about one target).
     pub fn score_with_fallback(&self, text: &str, fallback: Option<&str>) -> PassageStance {
         let fb = fallback.and_then(|f| self.targets.iter().position(|(id, _)| id == f));
-        let attached = rules::attach(&self.matcher, text, self.targets.len(), self.general_weight, fb);
+        let attached = rules::attach(
+            &self.matcher,
+            text,
+            self.targets.len(),
+            self.general_weight,
+            fb,
+        );
         self.targets
             .iter()
             .zip(attached)

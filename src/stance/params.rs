@@ -241,12 +241,13 @@ impl RawParams {
                 path: path.clone(),
                 message: format!("cannot read lexicon: {e}"),
             })?;
-            let entries = lexicon::parse_tsv(&text, Source::Domain).map_err(|(line, message)| {
-                ConfigError::File {
-                    path: path.clone(),
-                    message: format!("line {line}: {message}"),
-                }
-            })?;
+            let entries =
+                lexicon::parse_tsv(&text, Source::Domain).map_err(|(line, message)| {
+                    ConfigError::File {
+                        path: path.clone(),
+                        message: format!("line {line}: {message}"),
+                    }
+                })?;
             extra_entries.extend(entries);
         }
         Ok(Params {
@@ -274,7 +275,13 @@ mod tests {
         let ids: Vec<&str> = p.targets.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["openai", "china"]);
         let china = p.targets[1].aliases();
-        for a in ["国产大模型", "domestic models", "China-made LLMs", "中国厂商", "Qwen"] {
+        for a in [
+            "国产大模型",
+            "domestic models",
+            "China-made LLMs",
+            "中国厂商",
+            "Qwen",
+        ] {
             assert!(china.iter().any(|x| x == a), "missing {a}");
         }
         assert!(p.targets[0].aliases().iter().any(|x| x == "ChatGPT"));
@@ -296,9 +303,13 @@ mod tests {
 
     #[test]
     fn invalid_values_are_named() {
-        let e = raw("general_weight = 2.0").check(Path::new(".")).unwrap_err();
+        let e = raw("general_weight = 2.0")
+            .check(Path::new("."))
+            .unwrap_err();
         assert!(e.to_string().contains("stance.general_weight"), "{e}");
-        let e = raw("favor_threshold = 0.0").check(Path::new(".")).unwrap_err();
+        let e = raw("favor_threshold = 0.0")
+            .check(Path::new("."))
+            .unwrap_err();
         assert!(e.to_string().contains("favor_threshold"), "{e}");
         let e = raw(r#"targets = [{ id = "Bad Id", name = "x", aliases_en = ["x"] }]"#)
             .check(Path::new("."))
@@ -308,7 +319,9 @@ mod tests {
             .check(Path::new("."))
             .unwrap_err();
         assert!(e.to_string().contains("alias"), "{e}");
-        let e = raw("default_targets = false").check(Path::new(".")).unwrap_err();
+        let e = raw("default_targets = false")
+            .check(Path::new("."))
+            .unwrap_err();
         assert!(e.to_string().contains("stance.targets"), "{e}");
         assert!(toml::from_str::<RawParams>("unknown = 1").is_err());
     }

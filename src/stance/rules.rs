@@ -33,6 +33,10 @@ const SCAN_LIMIT: usize = 64;
 /// Evidence per target; `None` where no alias of the target occurs.
 pub type Attached = Vec<Option<Vec<Evidence>>>;
 
+/// A role filled by targets (bit mask) and whether the mask was carried over
+/// from an earlier sentence.
+type Slot = Option<(u64, bool)>;
+
 #[derive(Debug, Clone)]
 struct Item {
     kind: Kind,
@@ -40,7 +44,7 @@ struct Item {
     ts: usize,
     te: usize,
     /// The weight's sign is flipped by a paired loss/fix term (its rule name).
-    flipped: Option<&'static str>,
+    flipped: Option<(&'static str, usize)>,
     /// Used up by pairing (loss/fix) or by a term (negator).
     consumed: bool,
 }
@@ -84,7 +88,13 @@ struct Passage<'t, 'a> {
 }
 
 impl<'t, 'a> Passage<'t, 'a> {
-    fn build(m: &Matcher, text: &'a str, toks: &'t [Token<'a>], found: &[Found], qstarts: &[usize]) -> Self {
+    fn build(
+        m: &Matcher,
+        text: &'a str,
+        toks: &'t [Token<'a>],
+        found: &[Found],
+        qstarts: &[usize],
+    ) -> Self {
         let mut items: Vec<Item> = Vec::with_capacity(found.len());
         for f in found {
             let e = &m.entries[f.entry as usize];
@@ -92,6 +102,17 @@ impl<'t, 'a> Passage<'t, 'a> {
             if matches!(e.kind, Kind::Hedge(_))
                 && toks[f.tok_start].cap
                 && toks.get(f.tok_end).is_some_and(|t| t.numeric)
+            {
+                continue;
+            }
+            // A capitalised general word inside a sentence is part of a name
+            // ("Natural Language Processing Group", "Artificial Intelligence").
+            let first = &toks[f.tok_start];
+            if e.source == Source::General
+                && !first.han
+                && first.cap
+                && f.tok_start > 0
+                && first.brk != Break::Sentence
             {
                 continue;
             }
@@ -106,7 +127,10 @@ impl<'t, 'a> Passage<'t, 'a> {
             // "lag far behind": adjacent relation terms of one direction are one phrase.
             if let (Some(prev), Kind::Relation(s2, o2)) = (items.last_mut(), item.kind) {
                 if let Kind::Relation(s1, o1) = prev.kind {
-                    if prev.te == item.ts && s1.signum() == s2.signum() && toks[item.ts].brk == Break::None {
+                    if prev.te == item.ts
+                        && s1.signum() == s2.signum()
+                        && toks[item.ts].brk == Break::None
+                    {
                         let pick = |a: f64, b: f64| if a.abs() >= b.abs() { a } else { b };
                         prev.kind = Kind::Relation(pick(s1, s2), pick(o1, o2));
                         prev.te = item.te;
@@ -129,7 +153,10 @@ impl<'t, 'a> Passage<'t, 'a> {
         for (i, t) in toks.iter().enumerate() {
             let starts_clause_word = item_at[i] != u32::MAX
                 && items[item_at[i] as usize].ts == i
-                && matches!(items[item_at[i] as usize].kind, Kind::Contrast | Kind::Concession);
+                && matches!(
+                    items[item_at[i] as usize].kind,
+                    Kind::Contrast | Kind::Concession
+                );
             if i > 0 {
                 if t.brk == Break::Sentence {
                     s += 1;
@@ -212,6 +239,50 @@ impl<'t, 'a> Passage<'t, 'a> {
             .filter(|m| m.ts < self.toks.len() && te > 0 && self.same_clause(m.ts, te - 1))
     }
 
+    /// The first mention of the clause (or sentence) before token `ts`: the
+    /// subject, in the usual word order of both languages.
+    fn first_left(&self, ts: usize, sentence: bool) -> Option<Mention> {
+        let i = self.mention_idx(ts);
+        let same = |m: &Mention| {
+            if sentence {
+                self.sentence[m.ts] == self.sentence[ts]
+            } else {
+                self.same_clause(m.ts, ts)
+            }
+        };
+        let mut k = i;
+        let mut best = None;
+        while k > 0 && i - k < SCAN_LIMIT {
+            k -= 1;
+            if !same(&self.mentions[k]) {
+                break;
+            }
+            best = Some(self.mentions[k]);
+        }
+        best
+    }
+
+    /// May a term at `ts` speak of a target named in an earlier sentence?
+    /// In Chinese, which drops subjects, yes; in English only when the
+    /// sentence refers back with a pronoun.
+    fn may_carry(&self, ts: usize) -> bool {
+        if self.toks[ts].han {
+            return true;
+        }
+        let s = self.sentence[ts];
+        let i = self.items.partition_point(|it| it.ts < ts);
+        let back = self.items[..i]
+            .iter()
+            .rev()
+            .take(SCAN_LIMIT)
+            .take_while(|it| self.sentence[it.ts] == s);
+        let ahead = self.items[i..]
+            .iter()
+            .take(SCAN_LIMIT)
+            .take_while(|it| self.sentence[it.ts] == s);
+        back.chain(ahead).any(|it| matches!(it.kind, Kind::Pronoun))
+    }
+
     fn left_in_sentence(&self, ts: usize) -> Option<Mention> {
         let i = self.mention_idx(ts);
         i.checked_sub(1)
@@ -244,6 +315,9 @@ impl<'t, 'a> Passage<'t, 'a> {
             .or_else(|| self.right_in_sentence(te))
         {
             return Some((m.mask, false));
+        }
+        if !self.may_carry(ts) {
+            return None;
         }
         self.last_before(ts).map(|m| (m.mask, true))
     }
@@ -282,9 +356,9 @@ impl<'t, 'a> Passage<'t, 'a> {
     }
 
     /// Subject and object of a relation term at `[ts, te)`.
-    fn roles(&self, ts: usize, te: usize) -> (Option<(u64, bool)>, Option<(u64, bool)>, bool) {
+    fn roles(&self, ts: usize, te: usize) -> (Slot, Slot, bool) {
         let mut passive = false;
-        let mut subject = self.left_in_clause(ts).map(|m| (m.mask, false));
+        let mut subject = self.first_left(ts, false).map(|m| (m.mask, false));
         let mut object = self.right_in_clause(te).map(|m| (m.mask, false));
         // 被: X 被 Y 超越 — Y is the agent, X the patient.
         if let Some(b) = self.item_before(ts, |k| matches!(k, Kind::Passive)) {
@@ -306,8 +380,9 @@ impl<'t, 'a> Passage<'t, 'a> {
             let last = &self.toks[te - 1];
             let participle = !last.han && (last.key.ends_with("ed") || last.key.ends_with("en"));
             let be = (1..=2).any(|d| {
-                ts.checked_sub(d)
-                    .is_some_and(|i| self.same_clause(i, ts) && BE.contains(&self.toks[i].key.as_ref()))
+                ts.checked_sub(d).is_some_and(|i| {
+                    self.same_clause(i, ts) && BE.contains(&self.toks[i].key.as_ref())
+                })
             });
             if participle && be {
                 passive = true;
@@ -320,18 +395,19 @@ impl<'t, 'a> Passage<'t, 'a> {
         // Fallbacks: a pronoun object is the last target named; a missing
         // subject is the sentence's, then a pronoun's, then the topic's.
         if object.is_none() && !passive && self.has_item_after(te, |k| matches!(k, Kind::Pronoun)) {
-            let before_clause = self
-                .last_before(ts)
-                .filter(|m| !self.same_clause(m.ts, ts));
+            let before_clause = self.last_before(ts).filter(|m| !self.same_clause(m.ts, ts));
             object = before_clause.map(|m| (m.mask, true));
         }
         if subject.is_none() {
-            let pron = self.item_before(ts, |k| matches!(k, Kind::Pronoun)).is_some();
+            let pron = self
+                .item_before(ts, |k| matches!(k, Kind::Pronoun))
+                .is_some();
+            let pro_drop = self.toks[ts].han && object.is_none();
             subject = self
-                .left_in_sentence(ts)
+                .first_left(ts, true)
                 .map(|m| (m.mask, false))
                 .or_else(|| {
-                    (pron || object.is_none())
+                    (pron || pro_drop)
                         .then(|| self.last_before(ts).map(|m| (m.mask, true)))
                         .flatten()
                 });
@@ -343,7 +419,7 @@ impl<'t, 'a> Passage<'t, 'a> {
     }
 
     /// First and second party of a gap term in its clause.
-    fn parties(&self, ts: usize, te: usize) -> (Option<(u64, bool)>, Option<(u64, bool)>) {
+    fn parties(&self, ts: usize, te: usize) -> (Slot, Slot) {
         let i = self.mention_idx(ts);
         let mut in_clause: Vec<Mention> = Vec::new();
         let mut k = i;
@@ -364,13 +440,20 @@ impl<'t, 'a> Passage<'t, 'a> {
         );
         let Some(first) = in_clause.first().copied() else {
             let x = self
-                .left_in_sentence(ts)
+                .first_left(ts, true)
                 .map(|m| (m.mask, false))
-                .or_else(|| self.last_before(ts).map(|m| (m.mask, true)));
+                .or_else(|| {
+                    self.may_carry(ts)
+                        .then(|| self.last_before(ts).map(|m| (m.mask, true)))
+                        .flatten()
+                });
             return (x, None);
         };
-        if let Some(second) = in_clause.iter().find(|m| m.mask & !first.mask != 0) {
-            return (Some((first.mask, false)), Some((second.mask & !first.mask, false)));
+        if let Some(second) = in_clause.iter().find(|m| m.mask != first.mask) {
+            return (
+                Some((first.mask, false)),
+                Some((second.mask & !first.mask, false)),
+            );
         }
         // One target: second party when introduced by with / and / 与.
         let marked = (1..=2).any(|d| {
@@ -469,7 +552,7 @@ impl<'t, 'a> Passage<'t, 'a> {
                 dist += cost(&self.toks[t]);
             }
             if let Some((_, j)) = best {
-                self.items[j].flipped = Some(if want_positive { "loss" } else { "fix" });
+                self.items[j].flipped = Some((if want_positive { "loss" } else { "fix" }, ts));
                 self.items[k].consumed = true;
             }
         }
@@ -524,7 +607,9 @@ pub fn attach(
     if let Some(f) = fallback.filter(|&f| f < n_targets) {
         out[f].get_or_insert_with(Vec::new);
     }
-    let fallback_mask = fallback.filter(|&f| f < n_targets && f < 64).map(|f| 1u64 << f);
+    let fallback_mask = fallback
+        .filter(|&f| f < n_targets && f < 64)
+        .map(|f| 1u64 << f);
 
     for k in 0..p.items.len() {
         let it = p.items[k].clone();
@@ -536,13 +621,20 @@ pub fn attach(
         if !scorable {
             continue;
         }
-        let (negations, degree, used) = p.look_back(it.ts);
-        for u in used {
+        let (_, degree, mut used) = p.look_back(it.ts);
+        // "难以撼动其主导地位": the negation of the verb reaches what it flips.
+        if let Some((_, at)) = it.flipped {
+            used.extend(p.look_back(at).2);
+            used.sort_unstable();
+            used.dedup();
+        }
+        let negations = used.len();
+        for &u in &used {
             p.items[u].consumed = true;
         }
         let mut factor = 1.0;
         let mut rules: Vec<&str> = Vec::new();
-        if let Some(by) = it.flipped {
+        if let Some((by, _)) = it.flipped {
             factor = -factor;
             rules.push(by);
         }
@@ -611,7 +703,12 @@ pub fn attach(
             }
             for (t, slot) in out.iter_mut().enumerate() {
                 if t < 64 && mask >> t & 1 == 1 {
-                    slot.get_or_insert_with(Vec::new).push(p.evidence(it.ts, it.te, w, rule.clone()));
+                    slot.get_or_insert_with(Vec::new).push(p.evidence(
+                        it.ts,
+                        it.te,
+                        w,
+                        rule.clone(),
+                    ));
                 }
             }
         };
@@ -631,19 +728,35 @@ pub fn attach(
             Kind::Relation(ws, wo) => {
                 let (subj, obj, passive) = p.roles(it.ts, it.te);
                 let extra: &[&str] = if passive { &["passive"] } else { &[] };
-                let subj = subj.or_else(|| obj.is_none().then_some(fallback_mask.map(|f| (f, false))).flatten());
+                let subj = subj.or_else(|| {
+                    obj.is_none()
+                        .then_some(fallback_mask.map(|f| (f, false)))
+                        .flatten()
+                });
                 if let Some((mask, c)) = subj {
-                    push(mask, ws * factor * carry(c), with("relation:subject", c, extra));
+                    push(
+                        mask,
+                        ws * factor * carry(c),
+                        with("relation:subject", c, extra),
+                    );
                 }
                 if let Some((mask, c)) = obj {
-                    push(mask, wo * factor * carry(c), with("relation:object", c, extra));
+                    push(
+                        mask,
+                        wo * factor * carry(c),
+                        with("relation:object", c, extra),
+                    );
                 }
             }
             Kind::Gap(w1, w2) => {
                 let dir = p
                     .items
                     .iter()
-                    .skip(p.items.partition_point(|x| x.te <= it.ts).saturating_sub(SCAN_LIMIT))
+                    .skip(
+                        p.items
+                            .partition_point(|x| x.te <= it.ts)
+                            .saturating_sub(SCAN_LIMIT),
+                    )
                     .take(2 * SCAN_LIMIT)
                     .filter(|x| p.same_clause(x.ts, it.ts))
                     .find_map(|x| match x.kind {
@@ -660,12 +773,24 @@ pub fn attach(
                     }
                 }
                 let (x, y) = p.parties(it.ts, it.te);
-                let x = x.or_else(|| y.is_none().then_some(fallback_mask.map(|f| (f, false))).flatten());
+                let x = x.or_else(|| {
+                    y.is_none()
+                        .then_some(fallback_mask.map(|f| (f, false)))
+                        .flatten()
+                });
                 if let Some((mask, c)) = x {
-                    push(mask, w1 * g * factor * carry(c), with("gap:first", c, &extra));
+                    push(
+                        mask,
+                        w1 * g * factor * carry(c),
+                        with("gap:first", c, &extra),
+                    );
                 }
                 if let Some((mask, c)) = y {
-                    push(mask, w2 * g * factor * carry(c), with("gap:second", c, &extra));
+                    push(
+                        mask,
+                        w2 * g * factor * carry(c),
+                        with("gap:second", c, &extra),
+                    );
                 }
             }
             _ => {}
@@ -687,7 +812,12 @@ pub fn attach(
                 }
                 for (t, slot) in out.iter_mut().enumerate() {
                     if t < 64 && mask >> t & 1 == 1 {
-                        slot.get_or_insert_with(Vec::new).push(p.evidence(it.ts, it.te, w, rule.clone()));
+                        slot.get_or_insert_with(Vec::new).push(p.evidence(
+                            it.ts,
+                            it.te,
+                            w,
+                            rule.clone(),
+                        ));
                     }
                 }
             }

@@ -96,7 +96,9 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
                 let d = chars[j].1;
                 let next = chars.get(j + 1).map(|x| x.1);
                 if is_word_char(d)
-                    || (is_apostrophe(d) && next.is_some_and(is_word_char) && !next.is_some_and(is_han))
+                    || (is_apostrophe(d)
+                        && next.is_some_and(is_word_char)
+                        && !next.is_some_and(is_han))
                     || (d == '.'
                         && chars[j - 1].1.is_ascii_digit()
                         && next.is_some_and(|x| x.is_ascii_digit()))
@@ -108,10 +110,7 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
             }
             let mut e = j;
             // Possessive 's / ’s: the name without it.
-            if e - s > 2
-                && is_apostrophe(chars[e - 2].1)
-                && matches!(chars[e - 1].1, 's' | 'S')
-            {
+            if e - s > 2 && is_apostrophe(chars[e - 2].1) && matches!(chars[e - 1].1, 's' | 'S') {
                 e -= 2;
             }
             let (b0, b1) = (byte_at(s), byte_at(e));
@@ -194,9 +193,16 @@ mod tests {
         let text = "é 国产大模型,GLM-4领先";
         let t = tokenize(text);
         let ks: Vec<&str> = t.tokens.iter().map(|t| t.key.as_ref()).collect();
-        assert_eq!(ks, ["é", "国", "产", "大", "模", "型", "glm", "4", "领", "先"]);
+        assert_eq!(
+            ks,
+            ["é", "国", "产", "大", "模", "型", "glm", "4", "领", "先"]
+        );
         for tok in &t.tokens {
-            let by_chars: String = text.chars().skip(tok.start).take(tok.end - tok.start).collect();
+            let by_chars: String = text
+                .chars()
+                .skip(tok.start)
+                .take(tok.end - tok.start)
+                .collect();
             assert_eq!(by_chars, &text[tok.byte_start..tok.byte_end]);
         }
         assert_eq!(t.tokens[6].brk, Break::Clause);
