@@ -167,6 +167,14 @@ impl Scorer {
     }
 }
 
+/// Stance of every passage of a corpus, in corpus order (passages scored in
+/// parallel; the result does not depend on the number of threads).
+pub fn score_corpus(scorer: &Scorer, corpus: &crate::Corpus) -> Vec<PassageStance> {
+    use rayon::prelude::*;
+    let passages: Vec<&crate::Passage> = corpus.passages().collect();
+    passages.par_iter().map(|p| scorer.score(&p.text)).collect()
+}
+
 /// `stancemap score [--target ID] [FILE | -]`: the stance of `text` toward
 /// every target (or only `target`), as the JSON object passages.jsonl holds.
 pub fn score_command(

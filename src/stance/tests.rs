@@ -239,3 +239,39 @@ fn shipped_lexicons_parse() {
     );
     assert!(lexicon::parse_vader(VADER_LEXICON).unwrap().len() > 7000);
 }
+
+#[test]
+fn seeds_get_stance_for_both_targets_with_evidence() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ingest = crate::ingest::RawParams::default().check().unwrap();
+    let corpus = crate::ingest::ingest(&root.join("seeds"), &ingest).unwrap();
+    let sc = scorer();
+    let stances = score_corpus(&sc, &corpus);
+    assert_eq!(stances.len(), corpus.n_passages());
+    for t in ["openai", "china"] {
+        let with_evidence = stances
+            .iter()
+            .filter_map(|s| s[t].as_ref())
+            .filter(|s| !s.evidence.is_empty())
+            .count();
+        assert!(with_evidence > 10, "{t}: {with_evidence}");
+    }
+    let refs: Vec<crate::PassageRef> = corpus.passages().map(crate::PassageRef::from).collect();
+    let rows = corpus
+        .passages()
+        .zip(&refs)
+        .zip(&stances)
+        .map(|((p, r), s)| Scored {
+            passage: r,
+            theme: None,
+            date: corpus
+                .documents
+                .iter()
+                .find(|d| d.id == p.doc)
+                .and_then(|d| d.meta.date.as_deref()),
+            stance: s,
+        });
+    let sum = aggregate(sc.targets(), rows);
+    assert!(sum.by_date["china"].contains_key("2023-05-30"));
+    assert_eq!(sum.by_document["openai"].len(), 5);
+}
