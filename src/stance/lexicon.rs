@@ -32,6 +32,8 @@ pub enum Kind {
     Fix(f64),
     /// Flips and damps what follows; weight of its own when nothing follows.
     Negator(f64),
+    /// Negates the rest of its clause (rather than / 而非 / 并非 + a long phrase).
+    ClauseNegator,
     /// Multiplies the term it precedes (intensifier > 1, diminisher < 1).
     Degree(f64),
     /// but / 但: what follows weighs more, what precedes less; starts a clause.
@@ -127,6 +129,7 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             "loss" => Kind::Loss(num(a, "weight").map_err(err)?),
             "fix" => Kind::Fix(num(a, "weight").map_err(err)?),
             "neg" => Kind::Negator(a.map_or(Ok(0.0), |_| num(a, "weight")).map_err(err)?),
+            "negclause" => Kind::ClauseNegator,
             "deg" => Kind::Degree(num(a, "factor").map_err(err)?),
             "but" => Kind::Contrast,
             "concede" => Kind::Concession,
@@ -142,7 +145,7 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             "other" => Kind::Alias(0),
             other => {
                 return Err(err(format!(
-                    "unknown kind {other:?} (pol, rel, gap, gapdir, loss, fix, neg, deg, but, \
+                    "unknown kind {other:?} (pol, rel, gap, gapdir, loss, fix, neg, negclause, deg, but, \
                      concede, hedge, need, hope, passive, objmark, party, pron, skip, other)"
                 )))
             }

@@ -85,6 +85,8 @@ struct Passage<'t, 'a> {
     concession: Vec<bool>,
     need: Vec<Option<(usize, f64)>>,
     hope: Vec<Option<(usize, f64)>>,
+    /// Per clause: the first clause-wide negator.
+    negclause: Vec<Option<usize>>,
 }
 
 impl<'t, 'a> Passage<'t, 'a> {
@@ -184,6 +186,7 @@ impl<'t, 'a> Passage<'t, 'a> {
             concession: vec![false; nc],
             need: vec![None; nc],
             hope: vec![None; nc],
+            negclause: vec![None; nc],
             question,
             items,
             item_at,
@@ -209,6 +212,9 @@ impl<'t, 'a> Passage<'t, 'a> {
                 }
                 Kind::Hope(f) => {
                     p.hope[cl].get_or_insert((it.ts, f));
+                }
+                Kind::ClauseNegator => {
+                    p.negclause[cl].get_or_insert(it.ts);
                 }
                 _ => {}
             }
@@ -346,15 +352,6 @@ impl<'t, 'a> Passage<'t, 'a> {
         None
     }
 
-    fn has_item_after(&self, te: usize, want: fn(&Kind) -> bool) -> bool {
-        let start = self.items.partition_point(|it| it.ts < te);
-        self.items[start..]
-            .iter()
-            .take(SCAN_LIMIT)
-            .take_while(|it| te > 0 && self.same_clause(it.ts, te - 1))
-            .any(|it| want(&it.kind))
-    }
-
     /// Subject and object of a relation term at `[ts, te)`.
     fn roles(&self, ts: usize, te: usize) -> (Slot, Slot, bool) {
         let mut passive = false;
@@ -392,9 +389,20 @@ impl<'t, 'a> Passage<'t, 'a> {
                 subject = agent;
             }
         }
+        // "the catching-up of X", "the lead of X": X is the subject.
+        if !passive && self.toks.get(te).is_some_and(|t| t.key == "of") {
+            if let (None, Some(o)) = (subject, object) {
+                subject = Some(o);
+                object = None;
+            }
+        }
         // Fallbacks: a pronoun object is the last target named; a missing
         // subject is the sentence's, then a pronoun's, then the topic's.
-        if object.is_none() && !passive && self.has_item_after(te, |k| matches!(k, Kind::Pronoun)) {
+        let pronoun_object = (te..(te + 2).min(self.toks.len())).any(|t| {
+            let k = self.item_at[t];
+            k != u32::MAX && matches!(self.items[k as usize].kind, Kind::Pronoun)
+        });
+        if object.is_none() && !passive && pronoun_object {
             let before_clause = self.last_before(ts).filter(|m| !self.same_clause(m.ts, ts));
             object = before_clause.map(|m| (m.mask, true));
         }
@@ -462,10 +470,15 @@ impl<'t, 'a> Passage<'t, 'a> {
                 k != u32::MAX && matches!(self.items[k as usize].kind, Kind::PartyMarker)
             })
         });
+        let between = first.ts >= te
+            && (te..first.ts).any(|t| matches!(self.toks[t].key.as_ref(), "between" | "among"));
         if marked {
             (None, Some((first.mask, false)))
-        } else {
+        } else if first.ts < ts || between {
             (Some((first.mask, false)), None)
+        } else {
+            // "measure the gap as OpenAI develops": not a party.
+            (None, None)
         }
     }
 
@@ -534,9 +547,9 @@ impl<'t, 'a> Passage<'t, 'a> {
                 dist += cost(&self.toks[t]);
                 t += 1;
             }
-            // Left side.
+            // Left side, only when nothing follows (intransitive: "its lead is eroding").
             let mut dist = 0.0;
-            let mut t = ts;
+            let mut t = if best.is_some() { 0 } else { ts };
             while t > 0 && dist <= PAIR_WINDOW {
                 t -= 1;
                 if !self.same_clause(t, ts) {
@@ -628,7 +641,8 @@ pub fn attach(
             used.sort_unstable();
             used.dedup();
         }
-        let negations = used.len();
+        let clause_negated = p.negclause[p.clause[it.ts] as usize].is_some_and(|at| at < it.ts);
+        let negations = used.len() + usize::from(clause_negated);
         for &u in &used {
             p.items[u].consumed = true;
         }

@@ -275,3 +275,37 @@ fn seeds_get_stance_for_both_targets_with_evidence() {
     assert!(sum.by_date["china"].contains_key("2023-05-30"));
     assert_eq!(sum.by_document["openai"].len(), 5);
 }
+
+#[test]
+fn clause_negators_reach_long_phrases() {
+    // 而非 / rather than deny the whole phrase that follows.
+    assert!(score("GPT-5源于工程优化,而非算法层面的根本突破。", "openai") < 0.0);
+    assert!(
+        score(
+            "OpenAI offers incremental tuning rather than a genuine breakthrough.",
+            "openai"
+        ) < 0.0
+    );
+    assert!(score("It is hard to challenge OpenAI.", "openai") > 0.0);
+}
+
+#[test]
+fn roles_from_nominals_pronouns_and_gap_parties() {
+    // "the catching-up of X": X is the subject.
+    assert!(
+        score(
+            "The rapid catching-up of domestic models surprised analysts.",
+            "china"
+        ) > 0.0
+    );
+    // A pronoun right after the term is its object; one further away is not.
+    let s = scorer().score("OpenAI leads the market. Now DeepSeek seems poised to surpass it.");
+    assert!(get(&s, "china").unwrap().score > 0.0);
+    // A target merely near a gap noun is not a party to it.
+    let s = scorer().score("It is hard to measure the gap as OpenAI keeps shipping.");
+    assert!(get(&s, "openai")
+        .unwrap()
+        .evidence
+        .iter()
+        .all(|e| !e.rule.starts_with("gap")));
+}
