@@ -59,6 +59,25 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             r
         );
     }
+    let (_, conf_loose) = eval::dev_eval(
+        &Scorer::new(&{
+            let mut p = params.clone();
+            p.favor_threshold = 0.05;
+            p.against_threshold = -0.05;
+            p
+        })?,
+        &corpus,
+        &rows,
+    );
+    for (t, c) in &conf_loose {
+        println!(
+            "| {t} (thresholds +-0.05) | {:.3} | {:.3} | {:.3} | {:.3} | | |",
+            c.macro_f1(&STANCE_CLASSES),
+            c.f1(Class::Favor),
+            c.f1(Class::Neutral),
+            c.f1(Class::Against)
+        );
+    }
     for (t, c) in &conf {
         println!("\nconfusion {t} (rows gold favor/neutral/against/none, cols predicted):");
         for row in c.0 {
@@ -81,12 +100,20 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "TweetEval stance (en)",
         ),
     ] {
-        match eval::ood_stance(&params, &data.join(dir).join(file), name) {
-            Ok(r) => println!(
-                "| {} | {} | {:.3} | {:.3} |",
-                r.dataset, r.n, r.f_avg, r.macro_f1
-            ),
-            Err(e) => println!("| {name} | skipped: {e} | | |"),
+        // Also at VADER's own thresholds (+-0.05), as a sensitivity check.
+        for (lo, th) in [(false, "+-0.2"), (true, "+-0.05")] {
+            let mut p = params.clone();
+            if lo {
+                p.favor_threshold = 0.05;
+                p.against_threshold = -0.05;
+            }
+            match eval::ood_stance(&p, &data.join(dir).join(file), name) {
+                Ok(r) => println!(
+                    "| {} (thresholds {th}) | {} | {:.3} | {:.3} |",
+                    r.dataset, r.n, r.f_avg, r.macro_f1
+                ),
+                Err(e) => println!("| {name} | skipped: {e} | | |"),
+            }
         }
     }
 
