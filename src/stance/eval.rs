@@ -432,3 +432,144 @@ mod tests {
         }
     }
 }
+
+/// The benchmark sets: directory, file, display name, split.
+const OOD_STANCE: [(&str, &str, &str); 2] = [
+    (
+        "nlpcc2016_stance_cn",
+        "nlpcc2016_taskA_stance.jsonl",
+        "NLPCC 2016 task A (zh)",
+    ),
+    (
+        "tweeteval_stance_en",
+        "tweeteval_stance.jsonl",
+        "TweetEval stance (en)",
+    ),
+];
+const POLARITY: [(&str, &str, &str, Option<&str>); 2] = [
+    (
+        "chnsenticorp_htl_cn",
+        "ChnSentiCorp_htl_all.jsonl",
+        "ChnSentiCorp htl (zh)",
+        None,
+    ),
+    (
+        "sst2_en",
+        "sst2.jsonl",
+        "SST-2 glue_dev (en)",
+        Some("glue_dev"),
+    ),
+];
+
+fn with_thresholds(params: &Params, favor: f64, against: f64) -> Params {
+    let mut p = params.clone();
+    p.favor_threshold = favor;
+    p.against_threshold = against;
+    p
+}
+
+/// The whole evaluation as a Markdown report (`stancemap eval stance`):
+/// dev-set macro-F1 per target on `corpus` (the seeds, ingested) against the
+/// labels in `dev_labels`, then the out-of-domain sets found in `data_dir`
+/// (a set that is missing is reported as skipped). When `predictions` is
+/// given, the per-passage dev predictions are written there as JSONL (what
+/// `benches/stance_baselines.py` reads).
+pub fn report(
+    params: &Params,
+    corpus: &Corpus,
+    dev_labels: &Path,
+    data_dir: &Path,
+    predictions: Option<&Path>,
+) -> Result<String, EvalError> {
+    use std::fmt::Write;
+    let mut md = String::new();
+    let rows = load_dev(dev_labels)?;
+    let (preds, conf) = dev_eval(&Scorer::new(params)?, corpus, &rows);
+    let loose = with_thresholds(params, 0.05, -0.05);
+    let (_, conf_loose) = dev_eval(&Scorer::new(&loose)?, corpus, &rows);
+    if let Some(path) = predictions {
+        let mut f = String::new();
+        for p in &preds {
+            f.push_str(&serde_json::to_string(p).map_err(|e| data_err(path, e.to_string()))?);
+            f.push('\n');
+        }
+        std::fs::write(path, f).map_err(|e| data_err(path, e.to_string()))?;
+    }
+    let _ = writeln!(md, "## Dev set (seed passages: {})\n", preds.len());
+    let _ = writeln!(
+        md,
+        "| target | thresholds | macro-F1 (favor/neutral/against) | F1 favor | F1 neutral | F1 against | concern P | concern R |"
+    );
+    let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (c, th) in [(&conf, "+-0.2 (default)"), (&conf_loose, "+-0.05")] {
+        for (t, c) in c {
+            let (p, r) = c.concern();
+            let _ = writeln!(
+                md,
+                "| {t} | {th} | {:.3} | {:.3} | {:.3} | {:.3} | {p:.3} | {r:.3} |",
+                c.macro_f1(&STANCE_CLASSES),
+                c.f1(Class::Favor),
+                c.f1(Class::Neutral),
+                c.f1(Class::Against),
+            );
+        }
+    }
+    for (t, c) in &conf {
+        let _ = writeln!(
+            md,
+            "\nConfusion `{t}` (rows: gold favor, neutral, against, none; columns: predicted):\n"
+        );
+        for row in c.0 {
+            let _ = writeln!(md, "    {row:?}");
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n## Out of domain: stance (targets from the data; NONE = neutral or not concerned)\n"
+    );
+    let _ = writeln!(
+        md,
+        "| dataset | thresholds | n | F_avg (favor, against) | macro-F1 (favor/none/against) |"
+    );
+    let _ = writeln!(md, "| --- | --- | --- | --- | --- |");
+    for (dir, file, name) in OOD_STANCE {
+        for (p, th) in [(params, "+-0.2 (default)"), (&loose, "+-0.05")] {
+            match ood_stance(p, &data_dir.join(dir).join(file), name) {
+                Ok(r) => {
+                    let _ = writeln!(
+                        md,
+                        "| {} | {th} | {} | {:.3} | {:.3} |",
+                        r.dataset, r.n, r.f_avg, r.macro_f1
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(md, "| {name} | skipped: {e} | | | |");
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n## Out of domain: polarity (whole text; score >= 0 is positive)\n"
+    );
+    let _ = writeln!(
+        md,
+        "| dataset | n | accuracy | macro-F1 | coverage (non-zero score) |"
+    );
+    let _ = writeln!(md, "| --- | --- | --- | --- | --- |");
+    for (dir, file, name, split) in POLARITY {
+        match polarity(params, &data_dir.join(dir).join(file), name, split) {
+            Ok(r) => {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {:.3} | {:.3} | {:.3} |",
+                    r.dataset, r.n, r.accuracy, r.macro_f1, r.coverage
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(md, "| {name} | skipped: {e} | | | |");
+            }
+        }
+    }
+    Ok(md)
+}

@@ -175,6 +175,40 @@ pub fn score_corpus(scorer: &Scorer, corpus: &crate::Corpus) -> Vec<PassageStanc
     passages.par_iter().map(|p| scorer.score(&p.text)).collect()
 }
 
+/// The stance stage of `stancemap run`: every passage's stance (corpus
+/// order: the `stance` field of passages.jsonl) and the aggregates (stance.json).
+/// `themes`: per passage (corpus order) its theme id, `None` for the other
+/// group; `None` when themes are not available (everything goes to `other`).
+pub fn run_stage(
+    params: &Params,
+    corpus: &crate::Corpus,
+    themes: Option<&[Option<u32>]>,
+) -> Result<(Vec<PassageStance>, StanceSummary), ConfigError> {
+    let scorer = Scorer::new(params)?;
+    let stances = score_corpus(&scorer, corpus);
+    let refs: Vec<(PassageRef, Option<&str>)> = corpus
+        .documents
+        .iter()
+        .flat_map(|d| {
+            d.passages
+                .iter()
+                .map(move |p| (PassageRef::from(p), d.meta.date.as_deref()))
+        })
+        .collect();
+    let rows = refs
+        .iter()
+        .zip(&stances)
+        .enumerate()
+        .map(|(i, ((r, date), s))| Scored {
+            passage: r,
+            theme: themes.and_then(|t| t.get(i).copied().flatten()),
+            date: *date,
+            stance: s,
+        });
+    let summary = aggregate(scorer.targets(), rows);
+    Ok((stances, summary))
+}
+
 /// `stancemap score [--target ID] [FILE | -]`: the stance of `text` toward
 /// every target (or only `target`), as the JSON object passages.jsonl holds.
 pub fn score_command(

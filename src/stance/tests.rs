@@ -256,24 +256,17 @@ fn seeds_get_stance_for_both_targets_with_evidence() {
             .count();
         assert!(with_evidence > 10, "{t}: {with_evidence}");
     }
-    let refs: Vec<crate::PassageRef> = corpus.passages().map(crate::PassageRef::from).collect();
-    let rows = corpus
-        .passages()
-        .zip(&refs)
-        .zip(&stances)
-        .map(|((p, r), s)| Scored {
-            passage: r,
-            theme: None,
-            date: corpus
-                .documents
-                .iter()
-                .find(|d| d.id == p.doc)
-                .and_then(|d| d.meta.date.as_deref()),
-            stance: s,
-        });
-    let sum = aggregate(sc.targets(), rows);
+    let themes: Vec<Option<u32>> = (0..corpus.n_passages())
+        .map(|i| Some((i % 3) as u32))
+        .collect();
+    let (again, sum) = run_stage(&Params::default(), &corpus, Some(&themes)).unwrap();
+    assert_eq!(again, stances);
+
     assert!(sum.by_date["china"].contains_key("2023-05-30"));
     assert_eq!(sum.by_document["openai"].len(), 5);
+    assert_eq!(sum.by_theme["openai"].len(), 3);
+    let n: usize = sum.by_theme["china"].values().map(|a| a.n).sum();
+    assert_eq!(n, stances.iter().filter(|s| s["china"].is_some()).count());
 }
 
 #[test]
