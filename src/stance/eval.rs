@@ -391,48 +391,6 @@ pub fn polarity(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn f1_and_concern_by_hand() {
-        let mut c = Confusion::default();
-        c.add(Class::Favor, Class::Favor);
-        c.add(Class::Favor, Class::None);
-        c.add(Class::Against, Class::Favor);
-        c.add(Class::None, Class::Neutral);
-        c.add(Class::Neutral, Class::Neutral);
-        // favor: tp 1, pred 2, gold 2 -> 0.5; neutral: tp 1, pred 2, gold 1 -> 2/3; against 0.
-        assert!((c.f1(Class::Favor) - 0.5).abs() < 1e-12);
-        assert!((c.f1(Class::Neutral) - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(c.f1(Class::Against), 0.0);
-        let m = c.macro_f1(&STANCE_CLASSES);
-        assert!((m - (0.5 + 2.0 / 3.0) / 3.0).abs() < 1e-12);
-        let (p, r) = c.concern();
-        assert!((p - 3.0 / 4.0).abs() < 1e-12, "{p}");
-        assert!((r - 3.0 / 4.0).abs() < 1e-12, "{r}");
-    }
-
-    #[test]
-    fn dev_labels_in_repo_parse_and_cover_both_targets() {
-        let rows =
-            load_dev(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/eval/stance_dev.jsonl"))
-                .unwrap();
-        assert!(rows.len() > 200);
-        for r in &rows {
-            for t in ["openai", "china"] {
-                assert!(
-                    r.labels.get(t).and_then(gold_class).is_some(),
-                    "{} {}",
-                    r.doc,
-                    r.line_start
-                );
-            }
-        }
-    }
-}
-
 /// The benchmark sets: directory, file, display name, split.
 const OOD_STANCE: [(&str, &str, &str); 2] = [
     (
@@ -572,4 +530,46 @@ pub fn report(
         }
     }
     Ok(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f1_and_concern_by_hand() {
+        let mut c = Confusion::default();
+        c.add(Class::Favor, Class::Favor);
+        c.add(Class::Favor, Class::None);
+        c.add(Class::Against, Class::Favor);
+        c.add(Class::None, Class::Neutral);
+        c.add(Class::Neutral, Class::Neutral);
+        // favor: tp 1, pred 2, gold 2 -> 0.5; neutral: tp 1, pred 2, gold 1 -> 2/3; against 0.
+        assert!((c.f1(Class::Favor) - 0.5).abs() < 1e-12);
+        assert!((c.f1(Class::Neutral) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(c.f1(Class::Against), 0.0);
+        let m = c.macro_f1(&STANCE_CLASSES);
+        assert!((m - (0.5 + 2.0 / 3.0) / 3.0).abs() < 1e-12);
+        let (p, r) = c.concern();
+        assert!((p - 3.0 / 4.0).abs() < 1e-12, "{p}");
+        assert!((r - 3.0 / 4.0).abs() < 1e-12, "{r}");
+    }
+
+    #[test]
+    fn dev_labels_in_repo_parse_and_cover_both_targets() {
+        let rows =
+            load_dev(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/eval/stance_dev.jsonl"))
+                .unwrap();
+        assert!(rows.len() > 200);
+        for r in &rows {
+            for t in ["openai", "china"] {
+                assert!(
+                    r.labels.get(t).and_then(gold_class).is_some(),
+                    "{} {}",
+                    r.doc,
+                    r.line_start
+                );
+            }
+        }
+    }
 }
