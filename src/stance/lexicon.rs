@@ -393,6 +393,100 @@ impl Matcher {
     }
 }
 
+/// Generic references found through a window: a modifier ("domestic",
+/// "国产") followed within a few words by a head ("models", "大模型"), as in
+/// "domestic and foreign big models" or "国内头部大模型厂商", which no
+/// fixed list of compositions covers.
+#[derive(Debug, Default)]
+pub struct Generics {
+    /// First key of a modifier -> (its keys, target mask).
+    modifiers: FxHashMap<String, Vec<(Vec<String>, u64)>>,
+    /// First key of a head -> (its keys, target mask).
+    heads: FxHashMap<String, Vec<(Vec<String>, u64)>>,
+}
+
+/// Words (a Han character counts half) allowed between modifier and head.
+const GENERIC_WINDOW: f64 = 4.0;
+
+impl Generics {
+    pub fn add(&mut self, modifiers: &[String], heads: &[String], mask: u64) {
+        for (list, map) in [(modifiers, &mut self.modifiers), (heads, &mut self.heads)] {
+            for w in list {
+                let keys = term_keys(w);
+                if let Some(first) = keys.first() {
+                    map.entry(first.clone()).or_default().push((keys, mask));
+                }
+            }
+        }
+    }
+
+    fn matches_at(
+        map: &FxHashMap<String, Vec<(Vec<String>, u64)>>,
+        toks: &[Token<'_>],
+        i: usize,
+    ) -> Option<(usize, u64)> {
+        let cands = map.get(toks[i].key.as_ref())?;
+        cands
+            .iter()
+            .filter(|(keys, _)| {
+                keys.len() <= toks.len() - i
+                    && keys
+                        .iter()
+                        .zip(&toks[i..])
+                        .enumerate()
+                        .all(|(j, (k, t))| t.key.as_ref() == k && (j == 0 || t.brk == Break::None))
+            })
+            .max_by_key(|(keys, _)| keys.len())
+            .map(|(keys, mask)| (keys.len(), *mask))
+    }
+
+    /// Spans `[start, end)` of generic references and their masks; tokens
+    /// for which `taken` is true (already part of an alias) are skipped.
+    pub fn find(
+        &self,
+        toks: &[Token<'_>],
+        taken: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, usize, u64)> {
+        let mut out = Vec::new();
+        if self.modifiers.is_empty() {
+            return out;
+        }
+        let mut i = 0;
+        while i < toks.len() {
+            let Some((mlen, mmask)) = (!taken(i))
+                .then(|| Self::matches_at(&self.modifiers, toks, i))
+                .flatten()
+            else {
+                i += 1;
+                continue;
+            };
+            let mut j = i + mlen;
+            let mut spent = 0.0;
+            let mut found = None;
+            while j < toks.len() && toks[j].brk == Break::None && spent <= GENERIC_WINDOW {
+                if !taken(j) {
+                    if let Some((hlen, hmask)) = Self::matches_at(&self.heads, toks, j) {
+                        if hmask & mmask != 0 {
+                            found = Some((j + hlen, hmask & mmask));
+                            break;
+                        }
+                    }
+                }
+                spent += if toks[j].han { 0.5 } else { 1.0 };
+                j += 1;
+            }
+            match found {
+                Some((end, mask)) => {
+                    out.push((i, end, mask));
+                    i = end;
+                }
+                None => i += mlen,
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,6 +510,30 @@ mod tests {
             found_terms(&m, "It lagged, it is lagging behind; 国产落后于GPT, 落后"),
             ["lag", "lag behind", "落后于", "落后"]
         );
+    }
+
+    #[test]
+    fn generic_references_through_a_window() {
+        let mut g = Generics::default();
+        g.add(
+            &["domestic".into(), "国产".into()],
+            &["models".into(), "大模型".into()],
+            0b10,
+        );
+        let find = |text: &str| {
+            let t = tokenize(text);
+            g.find(&t.tokens, |_| false)
+                .iter()
+                .map(|&(s, e, m)| (t.tokens[s].start, t.tokens[e - 1].end, m))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            find("the gap between domestic and foreign big models"),
+            [(16, 47, 0b10)]
+        );
+        assert_eq!(find("国产开源大模型"), [(0, 7, 0b10)]);
+        assert!(find("domestic investors, and models").is_empty());
+        assert!(find("domestic investors wait for the coming new models").is_empty());
     }
 
     #[test]

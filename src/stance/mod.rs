@@ -63,6 +63,7 @@ fn embedded(name: &str, text: &str, source: Source) -> Result<Vec<Entry>, Config
 #[derive(Debug)]
 pub struct Scorer {
     matcher: Matcher,
+    generics: lexicon::Generics,
     targets: Vec<(String, String)>,
     favor_threshold: f64,
     against_threshold: f64,
@@ -100,8 +101,15 @@ impl Scorer {
             source: Source::Domain,
             surface: false,
         }));
+        let mut generics = lexicon::Generics::default();
+        for (i, t) in params.targets.iter().enumerate().take(MAX_TARGETS) {
+            for g in [&t.generic_en, &t.generic_zh].into_iter().flatten() {
+                generics.add(&g.modifiers, &g.heads, 1u64 << i);
+            }
+        }
         Ok(Scorer {
             matcher: Matcher::new(entries),
+            generics,
             targets: params
                 .targets
                 .iter()
@@ -143,6 +151,7 @@ impl Scorer {
         let fb = fallback.and_then(|f| self.targets.iter().position(|(id, _)| id == f));
         let attached = rules::attach(
             &self.matcher,
+            &self.generics,
             text,
             self.targets.len(),
             self.general_weight,

@@ -10,7 +10,7 @@
 //! named (damped). All lookups are bounded windows or binary searches, so a
 //! passage costs time linear in its length.
 
-use super::lexicon::{Found, Kind, Matcher, Source};
+use super::lexicon::{Found, Generics, Kind, Matcher, Source};
 use super::text::{tokenize, Break, Token};
 use super::Evidence;
 
@@ -598,6 +598,7 @@ pub fn round3(x: f64) -> f64 {
 /// passage is known to be about one target, as in the stance benchmarks).
 pub fn attach(
     m: &Matcher,
+    generics: &Generics,
     text: &str,
     n_targets: usize,
     general_weight: f64,
@@ -607,6 +608,19 @@ pub fn attach(
     let toks = &tokens.tokens;
     let found = m.find(toks);
     let mut p = Passage::build(m, text, toks, &found, &tokens.question_starts);
+    let is_alias = |t: usize| {
+        let k = p.item_at[t];
+        k != u32::MAX && matches!(p.items[k as usize].kind, Kind::Alias(_))
+    };
+    let generic = generics.find(toks, is_alias);
+    if !generic.is_empty() {
+        p.mentions.extend(
+            generic
+                .into_iter()
+                .map(|(ts, te, mask)| Mention { ts, te, mask }),
+        );
+        p.mentions.sort_by_key(|m| m.ts);
+    }
     p.pair_loss_fix();
 
     let mut out: Attached = vec![None; n_targets];
