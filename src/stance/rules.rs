@@ -27,6 +27,8 @@ const CARRIED: f64 = 0.8;
 const NEGATION_WINDOW: f64 = 3.0;
 const DEGREE_WINDOW: f64 = 2.0;
 const PAIR_WINDOW: f64 = 8.0;
+/// Words after a loss/fix verb that still let it act on what precedes it.
+const INTRANSITIVE_TAIL: f64 = 2.0;
 /// Mentions scanned on each side when a clause is pathologically long.
 const SCAN_LIMIT: usize = 64;
 
@@ -547,9 +549,20 @@ impl<'t, 'a> Passage<'t, 'a> {
                 dist += cost(&self.toks[t]);
                 t += 1;
             }
-            // Left side, only when nothing follows (intransitive: "its lead is eroding").
+            // Left side, only when the verb ends its clause (intransitive:
+            // "its lead is eroding", "领先优势正在消解"); a verb followed by
+            // more words has its object there, even one the lexicon lacks.
+            let rest: f64 = (te..self.toks.len())
+                .take_while(|&t| self.same_clause(t, ts))
+                .take(8)
+                .map(|t| cost(&self.toks[t]))
+                .sum();
             let mut dist = 0.0;
-            let mut t = if best.is_some() { 0 } else { ts };
+            let mut t = if best.is_some() || rest > INTRANSITIVE_TAIL {
+                0
+            } else {
+                ts
+            };
             while t > 0 && dist <= PAIR_WINDOW {
                 t -= 1;
                 if !self.same_clause(t, ts) {

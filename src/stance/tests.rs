@@ -302,3 +302,10 @@ fn roles_from_nominals_pronouns_and_gap_parties() {
         .iter()
         .all(|e| !e.rule.starts_with("gap")));
 }
+
+#[test]
+fn loss_verbs_with_an_object_do_not_reach_back() {
+    // 动摇 acts on what follows it (an unlisted 根基), not on 崛起 before it.
+    assert!(score("通义千问的崛起动摇了闭源模式的根基。", "china") > 0.0);
+    assert!(score("OpenAI's lead is eroding fast.", "openai") < 0.0);
+}
