@@ -270,6 +270,32 @@ impl<'t, 'a> Passage<'t, 'a> {
         best
     }
 
+    /// The targets of a coordinated phrase starting at `first` and ending
+    /// before token `limit`: "Google and Qwen", "谷歌、百度和智谱AI" (only
+    /// coordinators, 的 or nothing between the names).
+    fn coordinated(&self, first: Mention, limit: usize) -> u64 {
+        let mut mask = first.mask;
+        let mut prev = first;
+        let start = self.mention_idx(first.ts) + 1;
+        for m in self.mentions[start..].iter().take(SCAN_LIMIT) {
+            if m.ts >= limit || !self.same_clause(m.ts, first.ts) || m.ts < prev.te {
+                break;
+            }
+            let joined = (prev.te..m.ts).all(|t| {
+                matches!(
+                    self.toks[t].key.as_ref(),
+                    "and" | "or" | "&" | "和" | "与" | "及" | "以" | "乃" | "至" | "的" | "或"
+                )
+            }) && m.ts - prev.te <= 2;
+            if !joined {
+                break;
+            }
+            mask |= m.mask;
+            prev = *m;
+        }
+        mask
+    }
+
     /// May a term at `ts` speak of a target named in an earlier sentence?
     /// In Chinese, which drops subjects, yes; in English only when the
     /// sentence refers back with a pronoun.
@@ -357,8 +383,12 @@ impl<'t, 'a> Passage<'t, 'a> {
     /// Subject and object of a relation term at `[ts, te)`.
     fn roles(&self, ts: usize, te: usize) -> (Slot, Slot, bool) {
         let mut passive = false;
-        let mut subject = self.first_left(ts, false).map(|m| (m.mask, false));
-        let mut object = self.right_in_clause(te).map(|m| (m.mask, false));
+        let mut subject = self
+            .first_left(ts, false)
+            .map(|m| (self.coordinated(m, ts), false));
+        let mut object = self
+            .right_in_clause(te)
+            .map(|m| (self.coordinated(m, self.toks.len()), false));
         // 被: X 被 Y 超越 — Y is the agent, X the patient.
         if let Some(b) = self.item_before(ts, |k| matches!(k, Kind::Passive)) {
             let agent = self.left_in_clause(ts).filter(|m| m.ts >= b.te);

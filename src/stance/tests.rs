@@ -309,3 +309,11 @@ fn loss_verbs_with_an_object_do_not_reach_back() {
     assert!(score("通义千问的崛起动摇了闭源模式的根基。", "china") > 0.0);
     assert!(score("OpenAI's lead is eroding fast.", "openai") < 0.0);
 }
+
+#[test]
+fn coordinated_names_share_a_role() {
+    let s = scorer().score("Google and Qwen surpass GPT-4.");
+    assert!(get(&s, "china").unwrap().score > 0.0);
+    assert!(get(&s, "openai").unwrap().score < 0.0);
+    assert!(score("谷歌、百度和智谱AI纷纷超越了OpenAI。", "china") > 0.0);
+}
