@@ -337,13 +337,16 @@ impl<'t, 'a> Passage<'t, 'a> {
     }
 
     /// The target a one-sided term speaks of, and whether it was carried over.
-    fn attach(&self, ts: usize, te: usize) -> Option<(u64, bool)> {
+    fn attach(&self, ts: usize, te: usize, clause_only: bool) -> Option<(u64, bool)> {
         let l = self.left_in_clause(ts);
         let r = self.right_in_clause(te);
         let pick = match (l, r) {
             (Some(l), Some(r)) => Some(if ts - l.te <= r.ts - te { l } else { r }),
             (l, r) => l.or(r),
         };
+        if clause_only {
+            return pick.map(|m| (m.mask, false));
+        }
         if let Some(m) = pick
             .or_else(|| self.left_in_sentence(ts))
             .or_else(|| self.right_in_sentence(te))
@@ -791,7 +794,12 @@ pub fn attach(
                     Kind::Fix(_) => "fix",
                     _ => "lexicon",
                 };
-                let target = p.attach(it.ts, it.te).or(fallback_mask.map(|f| (f, false)));
+                // A mood word from the general lexicons says something about
+                // a target only in the target's own clause.
+                let clause_only = it.source == Source::General;
+                let target = p
+                    .attach(it.ts, it.te, clause_only)
+                    .or(fallback_mask.map(|f| (f, false)));
                 if let Some((mask, c)) = target {
                     push(mask, w * factor * carry(c), with(head, c, &[]));
                 }
@@ -874,7 +882,9 @@ pub fn attach(
             if w == 0.0 {
                 continue;
             }
-            let target = p.attach(it.ts, it.te).or(fallback_mask.map(|f| (f, false)));
+            let target = p
+                .attach(it.ts, it.te, false)
+                .or(fallback_mask.map(|f| (f, false)));
             if let Some((mask, c)) = target {
                 let w = w * if c { CARRIED } else { 1.0 };
                 let mut rule = String::from("negator");

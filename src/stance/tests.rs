@@ -317,3 +317,11 @@ fn coordinated_names_share_a_role() {
     assert!(get(&s, "openai").unwrap().score < 0.0);
     assert!(score("谷歌、百度和智谱AI纷纷超越了OpenAI。", "china") > 0.0);
 }
+
+#[test]
+fn mood_words_stay_in_their_clause() {
+    let s = scorer().score("OpenAI released a model, and the weather was lovely. Prices are awful.");
+    assert!(get(&s, "openai").unwrap().evidence.is_empty());
+    // Domain terms still reach the sentence's target.
+    assert!(score("OpenAI released GPT-5, and progress stalled.", "openai") < 0.0);
+}
