@@ -277,12 +277,12 @@ struct Trie {
     edges: FxHashMap<(u32, u32), u32>,
     /// Entry index at each node (node 0 is the root).
     entry: Vec<Option<u32>>,
-    /// Whether the node's entry was inserted as written (not an inflection).
-    exact: Vec<bool>,
+    /// Priority of the node's entry (see `insert`).
+    rank: Vec<u8>,
 }
 
 impl Trie {
-    fn insert(&mut self, keys: &[String], entry: u32, exact: bool) {
+    fn insert(&mut self, keys: &[String], entry: u32, rank: u8) {
         if self.entry.is_empty() {
             self.entry.push(None);
         }
@@ -300,12 +300,13 @@ impl Trie {
                 }
             };
         }
-        // A term as written beats another term's generated inflection.
+        // Domain beats general; a term as written beats another term's
+        // generated inflection; otherwise the later entry wins.
         let n = node as usize;
-        self.exact.resize(self.entry.len(), false);
-        if exact || self.entry[n].is_none() || !self.exact[n] {
+        self.rank.resize(self.entry.len(), 0);
+        if self.entry[n].is_none() || rank >= self.rank[n] {
             self.entry[n] = Some(entry);
-            self.exact[n] = exact;
+            self.rank[n] = rank;
         }
     }
 
@@ -354,9 +355,10 @@ impl Matcher {
             if exact.is_empty() {
                 continue;
             }
+            let domain = u8::from(e.source == Source::Domain);
             for keys in key_variants(e) {
-                let is_exact = keys == exact;
-                trie.insert(&keys, i as u32, is_exact);
+                let rank = 2 * domain + u8::from(keys == exact);
+                trie.insert(&keys, i as u32, rank);
             }
         }
         Matcher { entries, trie }
@@ -571,6 +573,16 @@ mod tests {
         assert_eq!(e.len(), 1);
         let m = Matcher::new(e);
         assert_eq!(found_terms(&m, "Good, goods"), ["good"]);
+    }
+
+    #[test]
+    fn domain_inflections_beat_general_entries() {
+        let mut e = parse_vader("stalled\t-0.8\t0.5\t[1]\n").unwrap();
+        e.extend(parse_tsv("stall\tpol\t-2\n", Source::Domain).unwrap());
+        let m = Matcher::new(e);
+        let t = tokenize("it stalled");
+        let f = m.find(&t.tokens);
+        assert_eq!(m.entries[f[0].entry as usize].source, Source::Domain);
     }
 
     #[test]

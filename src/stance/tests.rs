@@ -320,7 +320,8 @@ fn coordinated_names_share_a_role() {
 
 #[test]
 fn mood_words_stay_in_their_clause() {
-    let s = scorer().score("OpenAI released a model, and the weather was lovely. Prices are awful.");
+    let s =
+        scorer().score("OpenAI released a model, and the weather was lovely. Prices are awful.");
     assert!(get(&s, "openai").unwrap().evidence.is_empty());
     // Domain terms still reach the sentence's target.
     assert!(score("OpenAI released GPT-5, and progress stalled.", "openai") < 0.0);
