@@ -913,3 +913,109 @@ pub fn attach(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    //! The rules on a tiny inline lexicon, so the factors are exact and do not
+    //! depend on the shipped weights.
+
+    use super::*;
+    use crate::stance::lexicon::{parse_tsv, Entry};
+
+    const LEX: &str = "lag behind\trel\t-2\t1\nsurpass\trel\t2\t-1\ngap\tgap\t-1\t1\n\
+        widen\tgapdir\t1.5\nstrong\tpol\t2\nweak\tpol\t-2\nlead\tpol\t2\nerode\tloss\t-1\n\
+        not\tneg\nvery\tdeg\t1.5\nbut\tbut\nmay\thedge\t0.5\nmust\tneed\t0.5\nit\tpron\n\
+        Rival\tother\n落后于\trel\t-2\t1\n被\tpassive\n超越\trel\t2\t-1\n";
+
+    fn run(text: &str) -> Attached {
+        let mut entries: Vec<Entry> = parse_tsv(LEX, Source::Domain).unwrap();
+        for (term, mask) in [("Alpha", 1u64), ("Beta", 2), ("阿尔法", 1), ("贝塔", 2)] {
+            entries.push(Entry {
+                term: term.into(),
+                kind: Kind::Alias(mask),
+                source: Source::Domain,
+                surface: false,
+            });
+        }
+        let m = Matcher::new(entries);
+        attach(&m, &Generics::default(), text, 2, 0.5, None)
+    }
+
+    fn weights(a: &Attached, t: usize) -> Vec<(String, f64)> {
+        a[t].as_ref()
+            .map(|ev| ev.iter().map(|e| (e.rule.clone(), e.weight)).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn relation_weights_go_to_subject_and_object() {
+        let a = run("Alpha lags behind Beta.");
+        assert_eq!(weights(&a, 0), [("relation:subject".into(), -2.0)]);
+        assert_eq!(weights(&a, 1), [("relation:object".into(), 1.0)]);
+        let a = run("阿尔法被贝塔超越。");
+        assert_eq!(weights(&a, 0), [("relation:object+passive".into(), -1.0)]);
+        assert_eq!(weights(&a, 1), [("relation:subject+passive".into(), 2.0)]);
+    }
+
+    #[test]
+    fn negation_degree_contrast_hedge_need_factors() {
+        assert_eq!(
+            weights(&run("Alpha is not strong."), 0),
+            [("lexicon+negation".into(), -1.48)]
+        );
+        assert_eq!(
+            weights(&run("Alpha is very strong."), 0),
+            [("lexicon+intensifier".into(), 3.0)]
+        );
+        assert_eq!(
+            weights(&run("Alpha is strong but weak."), 0),
+            [
+                ("lexicon+before-contrast".into(), 1.0),
+                ("lexicon+after-contrast".into(), -3.0)
+            ]
+        );
+        assert_eq!(
+            weights(&run("Alpha may be strong."), 0),
+            [("lexicon+hedge".into(), 1.0)]
+        );
+        assert_eq!(
+            weights(&run("Alpha must be strong."), 0),
+            [("lexicon+need".into(), -1.0)]
+        );
+        assert_eq!(
+            weights(&run("Is Alpha strong?"), 0),
+            [("lexicon+question".into(), 1.0)]
+        );
+    }
+
+    #[test]
+    fn gaps_loss_carry_and_other_players() {
+        let a = run("The gap between Alpha and Beta will widen.");
+        assert_eq!(weights(&a, 0), [("gap:first+widening".into(), -1.5)]);
+        assert_eq!(weights(&a, 1), [("gap:second+widening".into(), 1.5)]);
+        assert_eq!(
+            weights(&run("Alpha's lead is eroding."), 0),
+            [("lexicon+loss".into(), -2.0)]
+        );
+        // English carries to an earlier sentence only through a pronoun.
+        assert_eq!(
+            weights(&run("Alpha shipped. It is weak."), 0),
+            [("lexicon+carried".into(), -1.6)]
+        );
+        assert!(weights(&run("Alpha shipped. The weather is weak."), 0).is_empty());
+        // Another player takes what is said of it.
+        let a = run("Rival is strong, Alpha is weak.");
+        assert_eq!(weights(&a, 0), [("lexicon".into(), -2.0)]);
+    }
+
+    #[test]
+    fn offsets_are_characters_and_terms_are_slices() {
+        let text = "«阿尔法»落后于贝塔, but Alpha is strong 😀.";
+        let a = run(text);
+        let chars: Vec<char> = text.chars().collect();
+        for ev in a.iter().flatten().flatten() {
+            assert_eq!(chars[ev.start..ev.end].iter().collect::<String>(), ev.term);
+        }
+        assert_eq!(a[0].as_ref().unwrap()[0].start, 5);
+    }
+}
