@@ -28,6 +28,8 @@ pub enum Kind {
     GapDir(f64),
     /// Takes away the nearest positive term (erode a lead); own weight alone.
     Loss(f64),
+    /// Takes away the nearest positive term before it (growth slowed, 增长放缓).
+    Decline(f64),
     /// Takes away the nearest negative term (overcome a bottleneck); own weight alone.
     Fix(f64),
     /// Flips and damps what follows; weight of its own when nothing follows.
@@ -127,6 +129,7 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             ),
             "gapdir" => Kind::GapDir(num(a, "factor").map_err(err)?),
             "loss" => Kind::Loss(num(a, "weight").map_err(err)?),
+            "decline" => Kind::Decline(num(a, "weight").map_err(err)?),
             "fix" => Kind::Fix(num(a, "weight").map_err(err)?),
             "neg" => Kind::Negator(a.map_or(Ok(0.0), |_| num(a, "weight")).map_err(err)?),
             "negclause" => Kind::ClauseNegator,
@@ -145,7 +148,7 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             "other" => Kind::Alias(0),
             other => {
                 return Err(err(format!(
-                    "unknown kind {other:?} (pol, rel, gap, gapdir, loss, fix, neg, negclause, deg, but, \
+                    "unknown kind {other:?} (pol, rel, gap, gapdir, loss, decline, fix, neg, negclause, deg, but, \
                      concede, hedge, need, hope, passive, objmark, party, pron, skip, other)"
                 )))
             }
@@ -238,6 +241,7 @@ fn inflects(e: &Entry) -> bool {
                 | Kind::Gap(..)
                 | Kind::GapDir(_)
                 | Kind::Loss(_)
+                | Kind::Decline(_)
                 | Kind::Fix(_)
         )
 }

@@ -555,9 +555,12 @@ impl<'t, 'a> Passage<'t, 'a> {
     /// clause; the pair flips that term and the loss/fix adds nothing.
     fn pair_loss_fix(&mut self) {
         for k in 0..self.items.len() {
-            let want_positive = match self.items[k].kind {
-                Kind::Loss(_) => true,
-                Kind::Fix(_) => false,
+            // (flips positives?, looks right?): a decline verb acts on its
+            // subject only ("growth slowed", "增长放缓").
+            let (want_positive, right) = match self.items[k].kind {
+                Kind::Loss(_) => (true, true),
+                Kind::Decline(_) => (true, false),
+                Kind::Fix(_) => (false, true),
                 _ => continue,
             };
             let (ts, te) = (self.items[k].ts, self.items[k].te);
@@ -572,7 +575,7 @@ impl<'t, 'a> Passage<'t, 'a> {
             let mut best: Option<(f64, usize)> = None;
             // Right side.
             let mut dist = 0.0;
-            let mut t = te;
+            let mut t = if right { te } else { self.toks.len() };
             while t < self.toks.len() && self.same_clause(t, ts) && dist <= PAIR_WINDOW {
                 let j = self.item_at[t];
                 if j != u32::MAX && j as usize != k && sign_ok(&self.items[j as usize]) {
@@ -591,7 +594,7 @@ impl<'t, 'a> Passage<'t, 'a> {
                 .map(|t| cost(&self.toks[t]))
                 .sum();
             let mut dist = 0.0;
-            let mut t = if best.is_some() || rest > INTRANSITIVE_TAIL {
+            let mut t = if best.is_some() || (right && rest > INTRANSITIVE_TAIL) {
                 0
             } else {
                 ts
@@ -688,7 +691,7 @@ pub fn attach(
         let it = p.items[k].clone();
         let scorable = match it.kind {
             Kind::Polar(_) | Kind::Relation(..) | Kind::Gap(..) => true,
-            Kind::Loss(_) | Kind::Fix(_) => !it.consumed,
+            Kind::Loss(_) | Kind::Decline(_) | Kind::Fix(_) => !it.consumed,
             _ => false,
         };
         if !scorable {
@@ -746,7 +749,7 @@ pub fn attach(
             rules.push("question");
         }
         let base_sign = match it.kind {
-            Kind::Polar(w) | Kind::Loss(w) | Kind::Fix(w) => w,
+            Kind::Polar(w) | Kind::Loss(w) | Kind::Decline(w) | Kind::Fix(w) => w,
             Kind::Relation(s, _) => s,
             _ => -1.0,
         } * factor;
@@ -788,9 +791,9 @@ pub fn attach(
         };
         let carry = |c: bool| if c { CARRIED } else { 1.0 };
         match it.kind {
-            Kind::Polar(w) | Kind::Loss(w) | Kind::Fix(w) => {
+            Kind::Polar(w) | Kind::Loss(w) | Kind::Decline(w) | Kind::Fix(w) => {
                 let head = match it.kind {
-                    Kind::Loss(_) => "loss",
+                    Kind::Loss(_) | Kind::Decline(_) => "loss",
                     Kind::Fix(_) => "fix",
                     _ => "lexicon",
                 };
