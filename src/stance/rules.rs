@@ -244,7 +244,7 @@ impl<'t, 'a> Passage<'t, 'a> {
         self.mentions
             .get(self.mention_idx(te))
             .copied()
-            .filter(|m| m.ts < self.toks.len() && te > 0 && self.same_clause(m.ts, te - 1))
+            .filter(|m| te > 0 && self.same_clause(m.ts, te - 1))
     }
 
     /// The first mention of the clause (or sentence) before token `ts`: the
