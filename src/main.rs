@@ -71,11 +71,46 @@ enum Command {
         #[command(flatten)]
         corpus: CorpusArgs,
     },
+    /// The stance of one text toward each target, as JSON (as in passages.jsonl).
+    Score {
+        /// Only this target (an id from the config: openai, china, ...).
+        #[arg(long, value_name = "ID")]
+        target: Option<String>,
+        /// A text file (UTF-8, UTF-16 with BOM or GB18030), or - for standard input (the default).
+        #[arg(value_name = "FILE | -")]
+        input: Option<PathBuf>,
+    },
+    /// Evaluate against labelled data (see README).
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
     /// Show the configuration.
     Config {
         /// Print the resolved configuration as TOML.
         #[arg(long)]
         print: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Stance: macro-F1 on the labelled seed passages, out-of-domain stance
+    /// (NLPCC 2016, TweetEval) and polarity (ChnSentiCorp, SST-2).
+    Stance {
+        /// The folder of labelled data sets (e.g. ../shared/data).
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The labelled development set.
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "data/eval/stance_dev.jsonl"
+        )]
+        dev: PathBuf,
+        /// Where to write the dev-set predictions (for benches/stance_baselines.py).
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
     },
 }
 
@@ -216,15 +251,72 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             let config = load_config(g, corpus.corpus, None)?;
             featurize_command(&config)
         }
+        Command::Score { target, input } => {
+            let config = load_config(g, None, None)?;
+            let (name, bytes) = match input.as_deref() {
+                None => ("standard input".to_string(), read_stdin()?),
+                Some(p) if p == Path::new("-") => ("standard input".to_string(), read_stdin()?),
+                Some(p) => (
+                    p.display().to_string(),
+                    std::fs::read(p).map_err(|e| Failure {
+                        code: 2,
+                        message: format!("{}: {e}", p.display()),
+                    })?,
+                ),
+            };
+            let text = stancemap::ingest::decode(&bytes)
+                .map_err(|e| Failure {
+                    code: 2,
+                    message: format!("{name}: {e}"),
+                })?
+                .text;
+            let value = stancemap::stance::score_command(&config.stance, target.as_deref(), &text)
+                .map_err(|e| Failure {
+                    code: 2,
+                    message: e.to_string(),
+                })?;
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Eval { what } => {
+            let config = load_config(g, None, None)?;
+            match what {
+                EvalCommand::Stance {
+                    data,
+                    dev,
+                    predictions,
+                } => {
+                    let corpus = stancemap::ingest::ingest(&config.corpus, &config.ingest)
+                        .map_err(RunError::from)?;
+                    let report = stancemap::stance::eval::report(
+                        &config.stance,
+                        &corpus,
+                        &dev,
+                        &data,
+                        predictions.as_deref(),
+                    )
+                    .map_err(|e| Failure {
+                        code: 1,
+                        message: e.to_string(),
+                    })?;
+                    say!("{}", report.trim_end());
+                }
+            }
+            Ok(())
+        }
         Command::Config { print } => {
             let config = load_config(g, None, None)?;
             if !print {
                 say!("stancemap config --print shows the resolved configuration (defaults, then the file, then flags).");
             } else {
-                let value = serde_json::to_value(&config).map_err(|e| Failure {
+                let mut value = serde_json::to_value(&config).map_err(|e| Failure {
                     code: 1,
                     message: e.to_string(),
                 })?;
+                drop_nulls(&mut value);
                 let text = toml::to_string_pretty(&value).map_err(|e| Failure {
                     code: 1,
                     message: e.to_string(),
@@ -234,6 +326,30 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// TOML has no null: unset optional values are left out.
+fn drop_nulls(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure {
+            code: 1,
+            message: format!("standard input: {e}"),
+        })?;
+    Ok(bytes)
 }
 
 fn print_run_summary(config: &Config, o: &run::RunOutcome) {

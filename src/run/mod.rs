@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::config::{Config, ConfigError};
 use crate::featurize::{Features, Featurizer};
 use crate::ingest::IngestError;
+use crate::stance::{self, PassageStance, StanceSummary};
 use crate::{Corpus, Lang, Skipped};
 
 pub use publish::Lock;
@@ -143,6 +144,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     let result = (|| {
         let mut timings = Timings::default();
         let featurizer = timings.time("load analyzers", || Featurizer::new(&config.featurize))?;
+        let scorer = timings.time("load lexicons", || stance::Scorer::new(&config.stance))?;
         let mut cache = cache::DocCache::open(out, &cache::fingerprint(config));
         let analyzed = timings.time("ingest", || cache.ingest(config, &featurizer))?;
         let corpus = Corpus {
@@ -152,6 +154,10 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
         let features = timings.time("featurize", || {
             featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
+        });
+        let themes: Option<Vec<Option<u32>>> = None;
+        let (stances, stance_summary) = timings.time("stance", || {
+            stance::run_stage(&scorer, &corpus, themes.as_deref())
         });
         let summary = CorpusSummary::new(&corpus, &features);
         let manifest = manifest(
@@ -164,7 +170,15 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
             &timings,
         );
         timings.time("report", || {
-            write_data_files(&tmp, &corpus, &features, &manifest)
+            write_data_files(
+                &tmp,
+                &corpus,
+                &features,
+                themes.as_deref(),
+                &stances,
+                &stance_summary,
+                &manifest,
+            )
         })?;
         cache.save();
         Ok::<_, RunError>((corpus, summary))
@@ -233,6 +247,9 @@ fn write_data_files(
     dir: &Path,
     corpus: &Corpus,
     features: &Features,
+    themes: Option<&[Option<u32>]>,
+    stances: &[PassageStance],
+    stance_summary: &StanceSummary,
     manifest: &serde_json::Value,
 ) -> Result<(), RunError> {
     #[derive(Serialize)]
@@ -246,10 +263,17 @@ fn write_data_files(
         boilerplate_kind: Option<&'a str>,
         text: &'a str,
         n_tokens: u32,
+        theme: Option<u32>,
+        stance: &'a PassageStance,
     }
     let path = dir.join("passages.jsonl");
     let mut w = std::io::BufWriter::new(File::create(&path).map_err(out_err(&path))?);
-    for (p, &n) in corpus.passages().zip(&features.n_tokens) {
+    for (i, ((p, &n), st)) in corpus
+        .passages()
+        .zip(&features.n_tokens)
+        .zip(stances)
+        .enumerate()
+    {
         let r = Record {
             doc: &p.doc,
             line_start: p.line_start,
@@ -259,6 +283,8 @@ fn write_data_files(
             boilerplate_kind: p.boilerplate_kind.as_deref(),
             text: &p.text,
             n_tokens: n,
+            theme: themes.and_then(|t| t[i]),
+            stance: st,
         };
         serde_json::to_writer(&mut w, &r).map_err(|e| RunError::Output {
             path: path.clone(),
@@ -267,6 +293,9 @@ fn write_data_files(
         w.write_all(b"\n").map_err(out_err(&path))?;
     }
     w.flush().map_err(out_err(&path))?;
+    let path = dir.join("stance.json");
+    let text = serde_json::to_string_pretty(stance_summary).unwrap_or_default();
+    fs::write(&path, text + "\n").map_err(out_err(&path))?;
     let path = dir.join("manifest.json");
     let text = serde_json::to_string_pretty(manifest).unwrap_or_default();
     fs::write(&path, text + "\n").map_err(out_err(&path))?;

@@ -189,12 +189,11 @@ pub fn score_corpus(scorer: &Scorer, corpus: &crate::Corpus) -> Vec<PassageStanc
 /// `themes`: per passage (corpus order) its theme id, `None` for the other
 /// group; `None` when themes are not available (everything goes to `other`).
 pub fn run_stage(
-    params: &Params,
+    scorer: &Scorer,
     corpus: &crate::Corpus,
     themes: Option<&[Option<u32>]>,
-) -> Result<(Vec<PassageStance>, StanceSummary), ConfigError> {
-    let scorer = Scorer::new(params)?;
-    let stances = score_corpus(&scorer, corpus);
+) -> (Vec<PassageStance>, StanceSummary) {
+    let stances = score_corpus(scorer, corpus);
     let refs: Vec<(PassageRef, Option<&str>)> = corpus
         .documents
         .iter()
@@ -215,7 +214,7 @@ pub fn run_stage(
             stance: s,
         });
     let summary = aggregate(scorer.targets(), rows);
-    Ok((stances, summary))
+    (stances, summary)
 }
 
 /// `stancemap score [--target ID] [FILE | -]`: the stance of `text` toward

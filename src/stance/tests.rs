@@ -259,7 +259,11 @@ fn seeds_get_stance_for_both_targets_with_evidence() {
     let themes: Vec<Option<u32>> = (0..corpus.n_passages())
         .map(|i| Some((i % 3) as u32))
         .collect();
-    let (again, sum) = run_stage(&Params::default(), &corpus, Some(&themes)).unwrap();
+    let (again, sum) = run_stage(
+        &Scorer::new(&Params::default()).unwrap(),
+        &corpus,
+        Some(&themes),
+    );
     assert_eq!(again, stances);
 
     assert!(sum.by_date["china"].contains_key("2023-05-30"));
