@@ -267,9 +267,16 @@ impl Analyzer {
         while i < words.len() {
             let w = words[i];
             let surface = &run[w.start..w.end];
-            let (key, phrase_start) = self.latin_entry(surface, w.product, cache);
+            // Counted here, in the one lookup; un-counted if a phrase takes it.
+            let (key, phrase_start) = self.latin_entry(surface, w.product, cache, true);
             if phrase_start {
                 if let Some((len, pkey)) = self.match_phrase(run, &words[i..], cache) {
+                    if key.is_some() {
+                        let lower = lowercase(surface, &mut cache.lower);
+                        if let Some(e) = cache.words.get_mut(lower) {
+                            e.count -= 1;
+                        }
+                    }
                     let last = words[i + len - 1];
                     let id = cache.intern(&pkey);
                     let lower = run[w.start..last.end].to_lowercase();
@@ -284,10 +291,6 @@ impl Analyzer {
                 }
             }
             if let Some(key) = key {
-                let lower = lowercase(surface, &mut cache.lower);
-                if let Some(e) = cache.words.get_mut(lower) {
-                    e.count += 1;
-                }
                 out.push(Token {
                     key,
                     start: start + w.start,
@@ -299,10 +302,20 @@ impl Analyzer {
         cache.words_buf = words;
     }
 
-    /// The cache entry of a Latin word: (key id, starts a phrase).
-    fn latin_entry(&self, surface: &str, product: bool, cache: &mut Cache) -> (Option<u32>, bool) {
+    /// The cache entry of a Latin word: (key id, starts a phrase); `count`
+    /// adds one occurrence to a word that yields a key.
+    fn latin_entry(
+        &self,
+        surface: &str,
+        product: bool,
+        cache: &mut Cache,
+        count: bool,
+    ) -> (Option<u32>, bool) {
         let lower = lowercase(surface, &mut cache.lower);
-        if let Some(e) = cache.words.get(lower) {
+        if let Some(e) = cache.words.get_mut(lower) {
+            if count && e.key.is_some() {
+                e.count += 1;
+            }
             return (e.key, e.phrase_start);
         }
         let lower = lower.to_string();
@@ -333,7 +346,7 @@ impl Analyzer {
                 key,
                 stem: stem.into(),
                 phrase_start,
-                count: 0,
+                count: u64::from(count && key.is_some()),
             },
         );
         (key, phrase_start)
@@ -370,7 +383,7 @@ impl Analyzer {
 
     fn stem_of(&self, run: &str, w: Word, cache: &mut Cache) -> String {
         let surface = &run[w.start..w.end];
-        self.latin_entry(surface, w.product, cache);
+        self.latin_entry(surface, w.product, cache, false);
         let lower = lowercase(surface, &mut cache.lower);
         cache
             .words

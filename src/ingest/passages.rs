@@ -115,9 +115,13 @@ pub fn language(text: &str, params: &Params) -> Lang {
     }
 }
 
-fn lower_starts(text: &str, prefixes: &[&str]) -> bool {
-    let lower = text.to_lowercase();
-    prefixes.iter().any(|p| lower.starts_with(p))
+/// The lowercase first characters of a passage: enough for every prefix rule.
+fn lower_head(text: &str) -> String {
+    text.chars().take(40).flat_map(char::to_lowercase).collect()
+}
+
+fn lower_starts(lower_head: &str, prefixes: &[&str]) -> bool {
+    prefixes.iter().any(|p| lower_head.starts_with(p))
 }
 
 fn words(text: &str) -> Vec<&str> {
@@ -152,6 +156,15 @@ fn is_keyword_heading(text: &str) -> bool {
         "keywords" | "key words" | "tags" | "关键词" | "关键字" | "标签"
     )
 }
+
+/// One case-insensitive scan for every comment-widget marker.
+static COMMENT_FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(COMMENT_MARKERS)
+            .expect("the comment markers build an automaton")
+    });
 
 const COMMENT_MARKERS: &[&str] = &[
     "giscus",
@@ -209,8 +222,13 @@ fn boilerplate_kind(
     title: &str,
     after_keyword_heading: bool,
 ) -> Option<&'static str> {
-    let lower = text.to_lowercase();
-    if COMMENT_MARKERS.iter().any(|m| lower.contains(m)) || is_comments_heading(text) {
+    // Widget text, bylines and keyword lists are short: long passages are
+    // content, and are not lowercased and searched again and again.
+    if text.len() > 600 {
+        return None;
+    }
+    let head = lower_head(text);
+    if COMMENT_FINDER.is_match(text) || is_comments_heading(text) {
         return Some("comment-widget");
     }
     if index > 0 && !title.is_empty() && is_title_repeat(text, title) {
@@ -219,7 +237,7 @@ fn boilerplate_kind(
     if after_keyword_heading
         || is_keyword_heading(text)
         || lower_starts(
-            text,
+            &head,
             &[
                 "keywords:",
                 "keywords :",
@@ -234,14 +252,14 @@ fn boilerplate_kind(
         return Some("keywords");
     }
     let n_words = words(text).len();
-    if lower_starts(text, BYLINE_PREFIXES) && n_words <= 16 {
+    if lower_starts(&head, BYLINE_PREFIXES) && n_words <= 16 {
         return Some("byline");
     }
     if n_words <= 8 && !ends_like_sentence(text) {
-        if lower_starts(text, &["follow ", "share ", "subscribe", "关注"]) {
+        if lower_starts(&head, &["follow ", "share ", "subscribe", "关注"]) {
             return Some("byline");
         }
-        if let Some(rest) = lower.strip_prefix("by ") {
+        if let Some(rest) = head.strip_prefix("by ") {
             if is_name_only(&text[3..]) || rest.split_whitespace().count() <= 3 {
                 return Some("byline");
             }
