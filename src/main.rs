@@ -185,6 +185,7 @@ fn init_logging(g: &Global) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }
@@ -243,7 +244,11 @@ fn execute(cli: Cli) -> Result<(), Failure> {
     }) {
         Command::Run { corpus, out } => {
             let config = load_config(g, corpus.corpus, out)?;
-            let outcome = run::run(&config)?;
+            use std::io::IsTerminal;
+            let options = run::RunOptions {
+                progress: !g.quiet && std::io::stderr().is_terminal(),
+            };
+            let outcome = run::run(&config, options)?;
             print_run_summary(&config, &outcome);
             Ok(())
         }

@@ -130,18 +130,23 @@ impl DocCache {
         &mut self,
         config: &Config,
         featurizer: &Featurizer,
+        bar: Option<&indicatif::ProgressBar>,
     ) -> Result<Analyzed, ingest::IngestError> {
         let (files, mut skipped) = ingest::discover(&config.corpus)?;
         let (meta, meta_problem) = ingest::read_metadata(&config.corpus, &config.ingest);
         skipped.extend(meta_problem);
         let _ = fs::create_dir_all(&self.dir);
+        if let Some(b) = bar {
+            b.set_length(files.len() as u64);
+        }
         let results: Vec<_> = files
             .par_iter()
             .map_init(WordCache::default, |words, f| {
-                (
-                    f,
-                    self.one(f, meta.get(&f.id).cloned(), config, featurizer, words),
-                )
+                let r = self.one(f, meta.get(&f.id).cloned(), config, featurizer, words);
+                if let Some(b) = bar {
+                    b.inc(1);
+                }
+                (f, r)
             })
             .collect();
         let mut out = Analyzed {

@@ -59,22 +59,72 @@ pub(crate) fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + 
     }
 }
 
-/// Time per stage, in milliseconds, in the order the stages ran.
-#[derive(Debug, Default, Serialize)]
-pub struct Timings(Vec<(String, u64)>);
+/// How a run talks to the person (or scheduler) that started it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Progress bars on stderr (when it is a terminal); otherwise log lines only.
+    pub progress: bool,
+}
+
+/// Time per stage, in milliseconds, in the order the stages ran; a spinner
+/// per stage when progress is shown, a log line per stage always.
+#[derive(Debug, Default)]
+pub struct Timings {
+    stages: Vec<(String, u64)>,
+    progress: bool,
+}
 
 impl Timings {
+    fn new(progress: bool) -> Self {
+        Timings {
+            stages: Vec::new(),
+            progress,
+        }
+    }
+
     fn time<T>(&mut self, stage: &str, f: impl FnOnce() -> T) -> T {
+        let spinner = self.progress.then(|| {
+            let pb = indicatif::ProgressBar::new_spinner();
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            {
+                pb.set_style(style);
+            }
+            pb.set_message(stage.to_string());
+            pb.enable_steady_tick(std::time::Duration::from_millis(120));
+            pb
+        });
+        tracing::info!(stage, "stage start");
         let t = Instant::now();
         let out = f();
-        self.0
-            .push((stage.to_string(), t.elapsed().as_millis() as u64));
-        tracing::info!(stage, ms = t.elapsed().as_millis() as u64, "stage done");
+        let ms = t.elapsed().as_millis() as u64;
+        if let Some(pb) = spinner {
+            pb.finish_and_clear();
+        }
+        self.stages.push((stage.to_string(), ms));
+        tracing::info!(stage, ms, "stage done");
         out
     }
 
+    fn file_bar(&self, n: usize) -> Option<indicatif::ProgressBar> {
+        self.progress.then(|| {
+            let pb = indicatif::ProgressBar::new(n as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files ({elapsed})")
+            {
+                pb.set_style(style);
+            }
+            pb
+        })
+    }
+
     fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Object(self.0.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+        serde_json::Value::Object(
+            self.stages
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect(),
+        )
     }
 }
 
@@ -130,7 +180,7 @@ pub fn featurize_passages(corpus: &Corpus, featurizer: &Featurizer) -> Features 
 }
 
 /// The nightly job.
-pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
+pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError> {
     let out = &config.output;
     fs::create_dir_all(out).map_err(out_err(out))?;
     let _lock = Lock::acquire(out)?;
@@ -142,15 +192,23 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     fs::create_dir(&tmp).map_err(out_err(&tmp))?;
 
     let result = (|| {
-        let mut timings = Timings::default();
+        let mut timings = Timings::new(options.progress);
         let featurizer = timings.time("load analyzers", || Featurizer::new(&config.featurize))?;
         let scorer = timings.time("load lexicons", || stance::Scorer::new(&config.stance))?;
         let mut cache = cache::DocCache::open(out, &cache::fingerprint(config));
-        let analyzed = timings.time("ingest", || cache.ingest(config, &featurizer))?;
+        let bar = timings.file_bar(0);
+        let analyzed =
+            timings.time("ingest", || cache.ingest(config, &featurizer, bar.as_ref()))?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
         let corpus = Corpus {
             documents: analyzed.documents,
             skipped: analyzed.skipped,
         };
+        for s in &corpus.skipped {
+            tracing::warn!(file = %s.path, reason = %s.reason, "skipped");
+        }
         let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
         let features = timings.time("featurize", || {
             featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
