@@ -202,7 +202,7 @@ fn walk(
         Ok(rd) => rd,
         Err(e) => {
             skipped.push(Skipped {
-                path: format!("{prefix}"),
+                path: prefix.to_string(),
                 reason: format!("cannot list folder: {e}"),
             });
             return;
