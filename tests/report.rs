@@ -420,7 +420,6 @@ fn fixture() -> Fixture {
 impl Fixture {
     fn input(&self) -> ReportInput<'_> {
         ReportInput {
-            run_id: "20261122T000000Z-test",
             corpus: &self.corpus,
             n_tokens: Some(&self.n_tokens),
             themes: Some(&self.themes),
@@ -767,7 +766,14 @@ impl stancemap::report::charts::Chart for Label {
     ) -> Result<(), plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>> {
         use plotters::style::text_anchor::{HPos, VPos};
         use stancemap::report::charts::draw;
-        draw::text(area, self.0, (20, 50), &draw::font(64.0), HPos::Left, VPos::Center)
+        draw::text(
+            area,
+            self.0,
+            (20, 50),
+            &draw::font(64.0),
+            HPos::Left,
+            VPos::Center,
+        )
     }
 }
 
@@ -781,13 +787,19 @@ fn chinese_glyphs_render_and_differ_from_the_missing_glyph_box() {
     // U+E000 is private use: the face has no glyph for it, so it draws .notdef.
     let missing = inked(&render_rgb(&Label("\u{E000}")).expect("render"));
     for c in ["预", "训", "练", "开", "源", "模", "型"] {
-        assert!(stancemap::report::fonts::has_glyph(c.chars().next().unwrap_or(' ')), "{c} not in the face");
+        assert!(
+            stancemap::report::fonts::has_glyph(c.chars().next().unwrap_or(' ')),
+            "{c} not in the face"
+        );
         let leaked: &'static str = Box::leak(c.to_string().into_boxed_str());
         let glyph = inked(&render_rgb(&Label(leaked)).expect("render"));
         let n_ink = glyph.iter().filter(|&&b| b).count();
         assert!(n_ink > 150, "{c}: only {n_ink} pixels drawn");
         let differ = glyph.iter().zip(&missing).filter(|(a, b)| a != b).count();
-        assert!(differ * 3 > n_ink, "{c} draws like the missing-glyph box ({differ} pixels differ)");
+        assert!(
+            differ * 3 > n_ink,
+            "{c} draws like the missing-glyph box ({differ} pixels differ)"
+        );
     }
     // Distinct characters draw distinct pixels (not one repeated box).
     let a = inked(&render_rgb(&Label("预训练")).expect("render"));
@@ -796,9 +808,14 @@ fn chinese_glyphs_render_and_differ_from_the_missing_glyph_box() {
     // SVG keeps the text as text, in the fallback family list.
     let svg = render_svg(&Label("预训练")).expect("svg");
     let doc = roxmltree::Document::parse(&svg).expect("svg parses");
-    let text = doc.descendants().find(|n| n.has_tag_name("text")).expect("a text element");
+    let text = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text"))
+        .expect("a text element");
     assert_eq!(text.text().map(str::trim), Some("预训练"));
-    assert!(text.attribute("font-family").is_some_and(|f| f.starts_with("'WenQuanYi Micro Hei'")));
+    assert!(text
+        .attribute("font-family")
+        .is_some_and(|f| f.starts_with("'WenQuanYi Micro Hei'")));
 }
 
 #[test]

@@ -100,13 +100,11 @@ pub(crate) fn page(
     let w = &mut h;
     let _ = write!(
         w,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>stancemap {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(input.run_id)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>stancemap report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
     );
     let _ = writeln!(
         w,
-        "<h1>stancemap report · 分析报告</h1>\n<p class=\"sub\">run <b>{}</b></p>",
-        esc(input.run_id)
+        "<h1>stancemap report · 分析报告</h1>\n<p class=\"sub\">The run's id, times and settings are in <a href=\"manifest.json\">manifest.json</a>.</p>"
     );
 
     // Summary.
@@ -333,11 +331,11 @@ pub(crate) fn page(
         }
         let _ = writeln!(w, "</ul>");
     }
-    let manifest = serde_json::to_string_pretty(input.manifest).unwrap_or_default();
     let _ = writeln!(
         w,
-        "<h2>Data · 数据</h2>\n<p>passages.jsonl, passages.csv, themes.json, stance.json and manifest.json sit beside this page.</p>\n<details><summary>manifest</summary><pre>{}</pre></details>\n</body>\n</html>",
-        esc(&manifest)
+        "<h2>Data · 数据</h2>\n<p>Beside this page: <a href=\"passages.jsonl\">passages.jsonl</a>, <a href=\"passages.csv\">passages.csv</a>{}{}, <a href=\"manifest.json\">manifest.json</a>.</p>\n</body>\n</html>",
+        if input.themes.is_some() { ", <a href=\"themes.json\">themes.json</a>" } else { "" },
+        if input.stance.is_some() { ", <a href=\"stance.json\">stance.json</a>" } else { "" },
     );
     Ok(h)
 }

@@ -40,8 +40,7 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
     let w = &mut s;
     let _ = writeln!(
         w,
-        "# stancemap report · 分析报告\n\nRun `{}`.\n\n## Summary · 摘要\n",
-        input.run_id
+        "# stancemap report · 分析报告\n\nThe run's id, times and settings are in `manifest.json`.\n\n## Summary · 摘要\n"
     );
     let n_boiler = view.passages.iter().filter(|p| p.boilerplate).count();
     let _ = writeln!(

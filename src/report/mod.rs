@@ -155,10 +155,11 @@ pub struct StanceInput<'a> {
 }
 
 /// Everything the report reads. Each stage after ingest is optional.
+///
+/// Every file written but `manifest.json` is a function of this input alone
+/// (no run id, no clock), so two runs over the same corpus differ only there.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportInput<'a> {
-    /// The run's id, shown in titles and pages.
-    pub run_id: &'a str,
     pub corpus: &'a Corpus,
     /// `Features::n_tokens`: content tokens per passage, corpus order.
     pub n_tokens: Option<&'a [u32]>,

@@ -6,8 +6,7 @@
 mod cache;
 mod publish;
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -35,6 +34,8 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
     #[error("another run holds the lock on {}: {holder}", path.display())]
     Locked { path: PathBuf, holder: String },
 }
@@ -164,7 +165,14 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
             &timings,
         );
         timings.time("report", || {
-            write_data_files(&tmp, &corpus, &features, &manifest)
+            let input = crate::report::ReportInput {
+                corpus: &corpus,
+                n_tokens: Some(&features.n_tokens),
+                themes: None,
+                stance: None,
+                manifest: &manifest,
+            };
+            crate::report::write_report(&tmp, &input, &config.report)
         })?;
         cache.save();
         Ok::<_, RunError>((corpus, summary))
@@ -226,49 +234,4 @@ fn manifest(
         },
         "timings_ms": timings.to_json(),
     })
-}
-
-/// passages.jsonl and manifest.json (the report stage takes this over as it grows).
-fn write_data_files(
-    dir: &Path,
-    corpus: &Corpus,
-    features: &Features,
-    manifest: &serde_json::Value,
-) -> Result<(), RunError> {
-    #[derive(Serialize)]
-    struct Record<'a> {
-        doc: &'a str,
-        line_start: u32,
-        line_end: u32,
-        lang: Lang,
-        boilerplate: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        boilerplate_kind: Option<&'a str>,
-        text: &'a str,
-        n_tokens: u32,
-    }
-    let path = dir.join("passages.jsonl");
-    let mut w = std::io::BufWriter::new(File::create(&path).map_err(out_err(&path))?);
-    for (p, &n) in corpus.passages().zip(&features.n_tokens) {
-        let r = Record {
-            doc: &p.doc,
-            line_start: p.line_start,
-            line_end: p.line_end,
-            lang: p.lang,
-            boilerplate: p.boilerplate,
-            boilerplate_kind: p.boilerplate_kind.as_deref(),
-            text: &p.text,
-            n_tokens: n,
-        };
-        serde_json::to_writer(&mut w, &r).map_err(|e| RunError::Output {
-            path: path.clone(),
-            source: e.into(),
-        })?;
-        w.write_all(b"\n").map_err(out_err(&path))?;
-    }
-    w.flush().map_err(out_err(&path))?;
-    let path = dir.join("manifest.json");
-    let text = serde_json::to_string_pretty(manifest).unwrap_or_default();
-    fs::write(&path, text + "\n").map_err(out_err(&path))?;
-    Ok(())
 }

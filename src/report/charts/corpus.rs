@@ -80,8 +80,7 @@ impl CorpusGlance {
         let skipped = corpus.skipped.len();
         CorpusGlance {
             subtitle: format!(
-                "run {}: {} documents, {} passages ({} boilerplate){}{}",
-                view.input.run_id,
+                "{} documents, {} passages ({} boilerplate){}{}",
                 corpus.documents.len(),
                 view.passages.len(),
                 n_boiler,

@@ -76,8 +76,7 @@ impl PassageMap {
             .collect();
         Some(PassageMap {
             subtitle: format!(
-                "run {}: {} passages on the first two LSA components; colour = theme, marker = language",
-                view.input.run_id,
+                "{} passages on the first two LSA components; colour = theme, marker = language",
                 points.len()
             ),
             points,

@@ -54,10 +54,7 @@ impl StanceByTheme {
             return None;
         }
         Some(StanceByTheme {
-            subtitle: format!(
-                "run {}: passages labelled against (left) and in favour (right) of each target, per theme; neutral passages not drawn",
-                view.input.run_id
-            ),
+            subtitle: "passages labelled against (left) and in favour (right) of each target, per theme; neutral passages not drawn".to_string(),
             size: (params.chart_width, rows_height(rows.len(), HEADER_H + 70 + 46, params.chart_height)),
             rows,
             panels,

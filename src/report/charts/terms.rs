@@ -75,8 +75,8 @@ impl TopTerms {
         let h = HEADER_H + 36 + rows as i32 * (panel_h + GAP) + MARGIN - GAP;
         Some(TopTerms {
             subtitle: format!(
-                "run {}: up to {} terms per language for each theme, scored by class-based TF-IDF; bar = share of the theme's best term",
-                view.input.run_id, params.top_terms
+                "up to {} terms per language for each theme, scored by class-based TF-IDF; bar = share of the theme's best term",
+                params.top_terms
             ),
             panels,
             top_terms: params.top_terms,

@@ -68,8 +68,7 @@ impl PassagesPerTheme {
             .unwrap_or_default();
         Some(PassagesPerTheme {
             subtitle: format!(
-                "run {}: {} themes over {} passages (k = {}{silhouette}); other = set aside before clustering",
-                view.input.run_id,
+                "{} themes over {} passages (k = {}{silhouette}); other = set aside before clustering",
                 themes.themes.len(),
                 view.passages.len(),
                 themes.k

@@ -125,8 +125,7 @@ impl StanceTrend {
         let shown = days.len();
         Some(StanceTrend {
             subtitle: format!(
-                "run {}: mean stance of each document's passages toward each target ({} points from {} dated documents{})",
-                view.input.run_id,
+                "mean stance of each document's passages toward each target ({} points from {} dated documents{})",
                 shown,
                 dated.len(),
                 if undated > 0 { format!("; {undated} undated not shown") } else { String::new() }
