@@ -67,35 +67,20 @@ pub fn fit(text: &str, size: f64, max: f64) -> String {
         + "…"
 }
 
-fn is_cjk(c: char) -> bool {
-    crate::ingest::is_han(c)
-        || ('\u{3000}'..='\u{303F}').contains(&c)
-        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
-}
-
-/// Break `text` into at most `max_lines` lines of at most `max` pixels: at
-/// spaces in Latin text, between any two characters in CJK text. The last line
-/// ends with `…` when text was left out.
+/// Break `text` into at most `max_lines` lines of at most `max` pixels, at
+/// spaces (so a label's Chinese words stay whole); a word wider than a line
+/// breaks between characters. The last line ends with `…` when text was left
+/// out.
 pub fn wrap(text: &str, size: f64, max: f64, max_lines: usize) -> Vec<String> {
     let text = clean(text);
-    // Units that must stay together: a Latin word with its trailing space, or one CJK character.
+    // Units that stay together: a word with its trailing space.
     let mut units: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars() {
-        if is_cjk(c) {
-            if !cur.is_empty() {
-                units.push(std::mem::take(&mut cur));
-            }
-            units.push(c.to_string());
+    for word in text.split_inclusive(' ') {
+        if width(word.trim_end(), size) <= max {
+            units.push(word.to_string());
         } else {
-            cur.push(c);
-            if c == ' ' {
-                units.push(std::mem::take(&mut cur));
-            }
+            units.extend(word.chars().map(String::from));
         }
-    }
-    if !cur.is_empty() {
-        units.push(cur);
     }
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -165,6 +150,27 @@ mod tests {
         assert!(lines[2].ends_with('…'), "{lines:?}");
         let short = wrap("预训练", 14.0, 150.0, 2);
         assert_eq!(short, vec!["预训练".to_string()]);
+        // Chinese words in a label stay whole.
+        let label = wrap(
+            "#0 china / 中国, large models / 大模型, development / 开发者",
+            14.0,
+            280.0,
+            2,
+        );
+        assert_eq!(label.len(), 2, "{label:?}");
+        assert!(
+            label[1].starts_with("开发者") || label[1].contains("/ 开发者"),
+            "{label:?}"
+        );
+        // A long unbroken Chinese sentence still wraps.
+        let zh = wrap(
+            "国产大模型在开源方面进步很快通义千问和智谱受到开发者欢迎",
+            14.0,
+            100.0,
+            3,
+        );
+        assert_eq!(zh.len(), 3, "{zh:?}");
+        assert!(zh.iter().all(|l| width(l, 14.0) <= 100.0));
     }
 
     #[test]

@@ -143,8 +143,15 @@ fn panel<DB: Surface>(
         let lang = Lang::ALL[j];
         let color = palette::lang(lang);
         let cx = x + 8 + slot * j as i32 + slot / 2;
-        let hf = (f64::from(base - top) * (*full as f64) / max).round() as i32;
-        let hl = (f64::from(base - top) * (*light as f64) / max).round() as i32;
+        // Non-zero counts stay visible however small.
+        let bar = |v: u64| {
+            if v == 0 {
+                0
+            } else {
+                ((f64::from(base - top) * v as f64 / max).round() as i32).max(3)
+            }
+        };
+        let (hf, hl) = (bar(*full), bar(*light));
         if hf > 0 {
             draw::rect(
                 area,

@@ -212,6 +212,31 @@ pub fn title_zh_box(en: &str, zh: &str) -> (i32, i32, i32, i32) {
     (x0, 10, x1, 16 + TITLE_SIZE as i32 + 4)
 }
 
+/// A bar chart's row label, right-aligned at `(x, yc)`: on two lines when the
+/// row is tall enough and the label too long for one, else cut with `…`.
+pub fn row_label<DB: Surface>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    (x, yc): (i32, i32),
+    style: &TextStyle,
+    max_w: f64,
+    row_h: i32,
+) -> DrawResult<DB> {
+    let size = style.font.get_size();
+    let line_h = (size * 1.25) as i32;
+    let lines = if f64::from(row_h) >= size * 2.6 && text::width(label, size) > max_w {
+        text::wrap(label, size, max_w, 2)
+    } else {
+        vec![text::fit(label, size, max_w)]
+    };
+    let n = lines.len() as i32;
+    for (i, l) in lines.iter().enumerate() {
+        let y = yc - (n - 1) * line_h / 2 + i as i32 * line_h;
+        text(area, l, (x, y), style, HPos::Right, VPos::Center)?;
+    }
+    Ok(())
+}
+
 /// A row of colour swatches with labels, starting at `(x, y)` (vertical centre).
 /// Returns the x after the last item.
 pub fn legend<DB: Surface>(

@@ -116,20 +116,19 @@ impl Chart for StanceByTheme {
 
         for (i, row) in self.rows.iter().enumerate() {
             let yc = top + row_h * i as i32 + row_h / 2;
-            let label = text::fit(row, size, f64::from(label_w - 4));
             let is_other = i + 1 == self.rows.len();
             let style = if is_other {
                 font(size).color(&MUTED)
             } else {
                 font(size)
             };
-            draw::text(
+            draw::row_label(
                 area,
-                &label,
+                row,
                 (x_start - 12, yc),
                 &style,
-                HPos::Right,
-                VPos::Center,
+                f64::from(label_w - 4),
+                row_h,
             )?;
         }
         for (pi, p) in self.panels.iter().enumerate() {

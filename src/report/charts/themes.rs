@@ -160,19 +160,18 @@ impl Chart for PassagesPerTheme {
         for (i, row) in self.rows.iter().enumerate() {
             let yc = top + row_h * i as i32 + row_h / 2;
             let bar_h = (f64::from(row_h) * 0.68) as i32;
-            let label = text::fit(&row.label, size, f64::from(label_w - 12));
             let style = if row.other {
                 font(size).color(&MUTED)
             } else {
                 font(size)
             };
-            draw::text(
+            draw::row_label(
                 area,
-                &label,
+                &row.label,
                 (x0 - 10, yc),
                 &style,
-                HPos::Right,
-                VPos::Center,
+                f64::from(label_w - 12),
+                row_h,
             )?;
             let mut cum = 0usize;
             for (j, &c) in row.counts.iter().enumerate() {

@@ -64,6 +64,8 @@ pub struct Series {
 
 pub struct StanceTrend {
     pub series: Vec<Series>,
+    /// Dated documents: (day, short name), in date order.
+    pub docs: Vec<(f64, String)>,
     pub range: (f64, f64),
     pub subtitle: String,
     pub size: (u32, u32),
@@ -123,7 +125,16 @@ impl StanceTrend {
             (0.0, 1.0)
         };
         let shown = days.len();
+        let docs = dated
+            .iter()
+            .map(|(day, id)| {
+                let name = id.rsplit('/').next().unwrap_or(id);
+                let stem = name.rsplit_once('.').map_or(name, |(a, _)| a);
+                (f64::from(*day), stem.to_string())
+            })
+            .collect();
         Some(StanceTrend {
+            docs,
             subtitle: format!(
                 "mean stance of each document's passages toward each target ({} points from {} dated documents{})",
                 shown,
@@ -180,7 +191,7 @@ impl Chart for StanceTrend {
             .margin_left(16)
             .margin_right(32)
             .margin_bottom(12)
-            .margin_top(8)
+            .margin_top(30)
             .x_label_area_size(52)
             .y_label_area_size(72)
             .build_cartesian_2d(x0..x1, -1.1f64..1.1f64)?;
@@ -251,6 +262,26 @@ impl Chart for StanceTrend {
             for p in &s.points {
                 let at = chart.backend_coord(&(p.0, p.1));
                 marker(area, i, at, radius(p.2), color)?;
+            }
+        }
+        // Which document each date is, above the plot; a name that would
+        // overlap the previous one is left out (the pages list them all).
+        let mut last_right = i32::MIN;
+        for (day, name) in &self.docs {
+            let (px, py) = chart.backend_coord(&(*day, 1.1));
+            let label = text::fit(name, 12.0, 110.0);
+            let half = (text::width(&label, 12.0) / 2.0) as i32;
+            draw::line(area, (px, py - 6), (px, py), MUTED, 1)?;
+            if px - half > last_right + 8 {
+                draw::text(
+                    area,
+                    &label,
+                    (px, py - 9),
+                    &font(12.0).color(&MUTED),
+                    HPos::Center,
+                    VPos::Bottom,
+                )?;
+                last_right = px + half;
             }
         }
         // Legend, top right inside the plot.
