@@ -42,8 +42,11 @@ pub fn base64(bytes: &[u8]) -> String {
     o
 }
 
-const CSS: &str = "
-body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Hiragino Sans GB','Microsoft YaHei','WenQuanYi Micro Hei',system-ui,sans-serif;color:#222;max-width:1240px;margin:0 auto;padding:24px;line-height:1.5}
+/// Replaced by the `@font-face` of the page's font subset.
+const FONT_FACE: &str = "/*font-face*/";
+
+const CSS: &str = "/*font-face*/
+body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Hiragino Sans GB','Microsoft YaHei',stancemap-cjk,sans-serif;color:#222;max-width:1240px;margin:0 auto;padding:24px;line-height:1.5}
 h1{margin-bottom:0}.sub{color:#666;margin-top:4px}
 figure{margin:28px 0;border-top:1px solid #ddd;padding-top:12px}figure img{max-width:100%;height:auto}
 figcaption{color:#444;font-size:14px}figcaption a{margin-right:10px}
@@ -337,7 +340,11 @@ pub(crate) fn page(
         if input.themes.is_some() { ", <a href=\"themes.json\">themes.json</a>" } else { "" },
         if input.stance.is_some() { ", <a href=\"stance.json\">stance.json</a>" } else { "" },
     );
-    Ok(h)
+    // Embed the glyphs this page uses, so Chinese shows without CJK fonts.
+    let face = super::subset::subset(&h)
+        .map(|font| format!("@font-face{{font-family:stancemap-cjk;src:url(data:font/ttf;base64,{}) format('truetype')}}", base64(&font)))
+        .unwrap_or_default();
+    Ok(h.replacen(FONT_FACE, &face, 1))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod fonts;
 pub mod html;
 pub mod markdown;
 pub mod palette;
+pub mod subset;
 pub mod text;
 
 use std::collections::BTreeMap;
