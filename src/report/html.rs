@@ -46,7 +46,7 @@ pub fn base64(bytes: &[u8]) -> String {
 const FONT_FACE: &str = "/*font-face*/";
 
 const CSS: &str = "/*font-face*/
-body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Hiragino Sans GB','Microsoft YaHei',stancemap-cjk,sans-serif;color:#222;max-width:1240px;margin:0 auto;padding:24px;line-height:1.5}
+body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Hiragino Sans GB','Microsoft YaHei',stancemap-cjk,sans-serif;color:#222;max-width:1240px;margin:0 auto;padding:24px;line-height:1.5}
 h1{margin-bottom:0}.sub{color:#666;margin-top:4px}
 figure{margin:28px 0;border-top:1px solid #ddd;padding-top:12px}figure img{max-width:100%;height:auto}
 figcaption{color:#444;font-size:14px}figcaption a{margin-right:10px}
