@@ -478,6 +478,26 @@ fn decode_png(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
     (info.width, info.height, px)
 }
 
+fn decode_base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=').map(val).collect();
+    let mut out = Vec::new();
+    for ch in bytes.chunks(4) {
+        let n = ch
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &v)| n | (u32::from(v) << (18 - 6 * i)));
+        out.extend(&n.to_be_bytes()[1..ch.len()]);
+    }
+    out
+}
+
 fn ink(px: &[u8; 3]) -> bool {
     px.iter().any(|&v| v < 235)
 }
@@ -574,6 +594,26 @@ fn writes_every_chart_page_and_data_file() {
         );
     }
     let html = std::fs::read_to_string(dir.join("index.html")).expect("html");
+    // The page embeds a font with a glyph for every Chinese character it shows.
+    let b64 = html
+        .split("url(data:font/ttf;base64,")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .expect("embedded font");
+    let font = decode_base64(b64);
+    let face = ab_glyph::FontRef::try_from_slice(&font).expect("embedded font parses");
+    let han: Vec<char> = html
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect();
+    assert!(han.len() > 50);
+    for c in han {
+        assert_ne!(
+            ab_glyph::Font::glyph_id(&face, c).0,
+            0,
+            "{c} missing from the page's font"
+        );
+    }
     assert_eq!(html.matches("data:image/png;base64,").count(), CHARTS.len());
     assert!(
         html.contains("<mark class=\"against\""),

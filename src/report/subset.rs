@@ -19,7 +19,12 @@ fn u16_at(b: &[u8], i: usize) -> Option<u16> {
 }
 
 fn u32_at(b: &[u8], i: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?, *b.get(i + 3)?]))
+    Some(u32::from_be_bytes([
+        *b.get(i)?,
+        *b.get(i + 1)?,
+        *b.get(i + 2)?,
+        *b.get(i + 3)?,
+    ]))
 }
 
 /// The tables of an sfnt, by tag.
@@ -40,9 +45,15 @@ fn tables(font: &[u8]) -> Option<BTreeMap<[u8; 4], &[u8]>> {
 fn glyph_bytes<'a>(glyf: &'a [u8], loca: &[u8], long: bool, gid: u16) -> Option<&'a [u8]> {
     let g = gid as usize;
     let (a, b) = if long {
-        (u32_at(loca, 4 * g)? as usize, u32_at(loca, 4 * g + 4)? as usize)
+        (
+            u32_at(loca, 4 * g)? as usize,
+            u32_at(loca, 4 * g + 4)? as usize,
+        )
     } else {
-        (2 * u16_at(loca, 2 * g)? as usize, 2 * u16_at(loca, 2 * g + 2)? as usize)
+        (
+            2 * u16_at(loca, 2 * g)? as usize,
+            2 * u16_at(loca, 2 * g + 2)? as usize,
+        )
     };
     glyf.get(a..b)
 }
@@ -90,7 +101,12 @@ fn cmap(map: &BTreeMap<u16, u16>) -> Vec<u8> {
     let mut segs: Vec<(u16, u16, u16)> = Vec::new(); // start, end, first gid
     for (&c, &g) in map {
         match segs.last_mut() {
-            Some((s, e, g0)) if u32::from(*e) + 1 == u32::from(c) && u32::from(*g0) + u32::from(c - *s) == u32::from(g) => *e = c,
+            Some((s, e, g0))
+                if u32::from(*e) + 1 == u32::from(c)
+                    && u32::from(*g0) + u32::from(c - *s) == u32::from(g) =>
+            {
+                *e = c
+            }
             _ => segs.push((c, c, g)),
         }
     }
@@ -115,7 +131,11 @@ fn cmap(map: &BTreeMap<u16, u16>) -> Vec<u8> {
         st.extend(s.0.to_be_bytes());
     }
     for s in &segs {
-        let delta = if s.0 == 0xFFFF { 1 } else { s.2.wrapping_sub(s.0) };
+        let delta = if s.0 == 0xFFFF {
+            1
+        } else {
+            s.2.wrapping_sub(s.0)
+        };
         st.extend(delta.to_be_bytes());
     }
     for _ in &segs {
@@ -153,10 +173,18 @@ pub fn subset(text: &str) -> Option<Vec<u8>> {
         .collect();
     while let Some(g) = queue.pop() {
         if old.insert(g) {
-            queue.extend(components(glyph_bytes(glyf, loca, long, g)?).into_iter().map(|(_, c)| c));
+            queue.extend(
+                components(glyph_bytes(glyf, loca, long, g)?)
+                    .into_iter()
+                    .map(|(_, c)| c),
+            );
         }
     }
-    let new_id: BTreeMap<u16, u16> = old.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
+    let new_id: BTreeMap<u16, u16> = old
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| (g, i as u16))
+        .collect();
     let cmap_map: BTreeMap<u16, u16> = chars
         .iter()
         .filter_map(|&c| {
@@ -247,7 +275,8 @@ pub fn subset(text: &str) -> Option<Vec<u8>> {
     };
     font.extend(body);
     let adjust = 0xB1B0_AFBAu32.wrapping_sub(checksum(&font));
-    font.get_mut(head_at + 8..head_at + 12)?.copy_from_slice(&adjust.to_be_bytes());
+    font.get_mut(head_at + 8..head_at + 12)?
+        .copy_from_slice(&adjust.to_be_bytes());
     Some(font)
 }
 
@@ -260,17 +289,32 @@ mod tests {
     fn subset_keeps_the_glyphs_of_its_text_and_only_those() {
         let text = "OpenAI 的预训练 · 开源 vs 闭源 (GPT-5) é";
         let bytes = subset(text).expect("subset");
-        assert!(bytes.len() < 40_000, "subset of a few characters is {} bytes", bytes.len());
+        assert!(
+            bytes.len() < 40_000,
+            "subset of a few characters is {} bytes",
+            bytes.len()
+        );
         let sub = FontRef::try_from_slice(&bytes).expect("subset parses");
         let full = fonts::face().expect("face");
         for c in text.chars() {
             let (gs, gf) = (sub.glyph_id(c), full.glyph_id(c));
             assert_ne!(gs.0, 0, "{c:?} lost");
-            assert_eq!(sub.h_advance_unscaled(gs), full.h_advance_unscaled(gf), "{c:?} advance");
-            let bounds = |f: &FontRef, g: GlyphId| f.outline_glyph(g.with_scale_and_position(40.0, point(0.0, 0.0))).map(|o| o.px_bounds());
+            assert_eq!(
+                sub.h_advance_unscaled(gs),
+                full.h_advance_unscaled(gf),
+                "{c:?} advance"
+            );
+            let bounds = |f: &FontRef, g: GlyphId| {
+                f.outline_glyph(g.with_scale_and_position(40.0, point(0.0, 0.0)))
+                    .map(|o| o.px_bounds())
+            };
             assert_eq!(bounds(&sub, gs), bounds(full, gf), "{c:?} outline");
         }
-        assert_eq!(sub.glyph_id('模').0, 0, "a character not in the text should be absent");
+        assert_eq!(
+            sub.glyph_id('模').0,
+            0,
+            "a character not in the text should be absent"
+        );
         // Checksums: the whole font sums to the magic number.
         assert_eq!(checksum(&bytes), 0xB1B0_AFBA);
     }

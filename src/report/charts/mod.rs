@@ -101,7 +101,31 @@ pub fn render_svg<C: Chart>(chart: &C) -> Result<String, ReportError> {
         root.present().map_err(chart_err(&path))?;
     }
     s.push('\n');
-    Ok(s)
+    Ok(embed_font(s))
+}
+
+/// Put the glyphs the SVG uses into it, as an `@font-face` named like the
+/// first family of [`fonts::FAMILY`], so a browser shows the Chinese labels
+/// with no CJK font installed; viewers that ignore `@font-face` fall back
+/// along the family list.
+fn embed_font(svg: String) -> String {
+    let Some(font) = super::subset::subset(&svg) else {
+        return svg;
+    };
+    let style = format!(
+        "<defs><style>@font-face{{font-family:'WenQuanYi Micro Hei';src:url(data:font/ttf;base64,{}) format('truetype')}}</style></defs>\n",
+        super::html::base64(&font)
+    );
+    match svg
+        .find("<svg")
+        .and_then(|a| svg[a..].find('>').map(|b| a + b + 1))
+    {
+        Some(at) => {
+            let (head, tail) = svg.split_at(at);
+            format!("{head}\n{style}{}", tail.trim_start_matches('\n'))
+        }
+        None => svg,
+    }
 }
 
 /// Write `chart` as `charts/NAME.png` and `charts/NAME.svg` under `dir`.
