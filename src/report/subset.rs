@@ -65,10 +65,7 @@ fn components(glyph: &[u8]) -> Vec<(usize, u16)> {
         return out;
     }
     let mut i = 10;
-    loop {
-        let (Some(flags), Some(gid)) = (u16_at(glyph, i), u16_at(glyph, i + 2)) else {
-            break;
-        };
+    while let (Some(flags), Some(gid)) = (u16_at(glyph, i), u16_at(glyph, i + 2)) {
         out.push((i + 2, gid));
         i += 4 + if flags & 0x0001 != 0 { 4 } else { 2 };
         i += if flags & 0x0008 != 0 {
