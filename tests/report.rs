@@ -871,3 +871,176 @@ fn latin_letters_keep_their_side_bearings() {
     let first = cols.iter().position(|&b| b).unwrap_or(0);
     assert!(first > 20, "left bearing lost: ink starts at {first}");
 }
+
+/// Many documents, themes and targets: the charts still lay out (viewed by
+/// eye with `STANCEMAP_REPORT_DIR`; here: they render at their sizes).
+#[test]
+fn many_themes_documents_and_targets_lay_out() {
+    let params = stancemap::ingest::RawParams::default()
+        .check()
+        .expect("defaults");
+    let sentences = [
+        "OpenAI faces strong challengers and its growth is slowing, critics say.",
+        "国产大模型进步很快,开发者欢迎开源的通义千问。",
+        "Meta released open weights that developers praised.",
+        "算力和芯片仍是瓶颈,出口管制带来压力。",
+        "Chinese models such as Qwen improved quickly on benchmarks.",
+        "OpenAI 的 GPT-5 发布后,业内担忧其预训练受挫。",
+    ];
+    let documents: Vec<_> = (0..40)
+        .map(|d| {
+            let text: String = (0..6)
+                .map(|k| format!("{} ({d}-{k})\n", sentences[(d + k) % sentences.len()]))
+                .collect();
+            let meta = DocMeta {
+                title: Some(format!("Article {d}")),
+                date: (d % 9 != 0).then(|| {
+                    format!(
+                        "{}-{:02}-{:02}",
+                        2023 + d / 15,
+                        1 + (d * 7) % 12,
+                        1 + (d * 5) % 28
+                    )
+                }),
+                source: None,
+                language: None,
+            };
+            stancemap::ingest::document_from_bytes(
+                &format!("articles/2024/doc_{d:03}_with_a_long_name.txt"),
+                text.as_bytes(),
+                Some(meta),
+                &params,
+            )
+            .expect("doc")
+        })
+        .collect();
+    let corpus = Corpus {
+        documents,
+        skipped: Vec::new(),
+    };
+    let passages: Vec<_> = corpus.passages().cloned().collect();
+    let k = 14u32;
+    let assignment: Vec<Option<u32>> = (0..passages.len())
+        .map(|i| {
+            if i % 17 == 0 {
+                None
+            } else {
+                Some((i as u32 * 7) % k)
+            }
+        })
+        .collect();
+    let coords = (0..passages.len())
+        .map(|i| {
+            let t = (i as f64 * 2.399).sin();
+            [
+                t * 0.5 + (i % k as usize) as f64 * 0.03,
+                (i as f64 * 1.7).cos() * 0.4,
+            ]
+        })
+        .collect();
+    let themes = Themes {
+        k: k as usize,
+        silhouette: None,
+        themes: (0..k)
+            .map(|id| {
+                let members: Vec<usize> = (0..passages.len()).filter(|&i| assignment[i] == Some(id)).collect();
+                let mut by = BTreeMap::new();
+                for &i in &members {
+                    *by.entry(passages[i].lang).or_insert(0) += 1;
+                }
+                let ts = |w: &str| (0..10).map(|j| TermScore { term: format!("{w}{j}"), score: 10.0 - j as f64 }).collect();
+                Theme {
+                    id,
+                    label: format!("theme number {id} about export controls and compute / 出口管制 · 算力 · 芯片 {id}"),
+                    size: members.len(),
+                    passages_by_lang: by,
+                    top_terms_en: ts("internationalization"),
+                    top_terms_zh: ts("国产大模型"),
+                    representative: members.iter().take(3).map(|&i| PassageRef::from(&passages[i])).collect(),
+                }
+            })
+            .collect(),
+        other: OtherGroup { size: assignment.iter().filter(|a| a.is_none()).count(), passages_by_lang: BTreeMap::new() },
+        assignment: assignment.clone(),
+        coords,
+    };
+    let targets = ["china", "meta", "openai"];
+    let stance: Vec<PassageStance> = passages
+        .iter()
+        .map(|p| {
+            targets
+                .iter()
+                .map(|t| {
+                    (
+                        t.to_string(),
+                        stance_for(&p.text, if *t == "meta" { "china" } else { t }),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let mut summary = StanceSummary {
+        targets: [
+            ("china", "Chinese models"),
+            ("meta", "Meta (Llama)"),
+            ("openai", "OpenAI"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect(),
+        ..StanceSummary::default()
+    };
+    for t in targets {
+        let mut by_theme: BTreeMap<String, Vec<(PassageRef, &TargetStance)>> = BTreeMap::new();
+        let mut by_doc: BTreeMap<String, Vec<(PassageRef, &TargetStance)>> = BTreeMap::new();
+        for (i, p) in passages.iter().enumerate() {
+            if let Some(Some(ts)) = stance[i].get(t) {
+                by_theme
+                    .entry(assignment[i].map_or("other".into(), |a| a.to_string()))
+                    .or_default()
+                    .push((PassageRef::from(p), ts));
+                by_doc
+                    .entry(p.doc.clone())
+                    .or_default()
+                    .push((PassageRef::from(p), ts));
+            }
+        }
+        summary.by_theme.insert(
+            t.into(),
+            by_theme
+                .into_iter()
+                .map(|(k, v)| (k, aggregate(&v)))
+                .collect(),
+        );
+        summary.by_document.insert(
+            t.into(),
+            by_doc
+                .into_iter()
+                .map(|(k, v)| (k, aggregate(&v)))
+                .collect(),
+        );
+    }
+    let manifest = serde_json::json!({});
+    let n_tokens: Vec<u32> = passages.iter().map(|_| 9).collect();
+    let input = ReportInput {
+        corpus: &corpus,
+        n_tokens: Some(&n_tokens),
+        themes: Some(&themes),
+        stance: Some(StanceInput {
+            passages: &stance,
+            summary: &summary,
+        }),
+        manifest: &manifest,
+    };
+    let (_keep, dir) = out_dir("stress");
+    write_report(&dir, &input, &Params::default()).expect("report");
+    for chart in CHARTS {
+        let (w, h, px) = decode_png(&dir.join("charts").join(format!("{chart}.png")));
+        assert_eq!(w, 1200);
+        assert!(h >= 320, "{chart}");
+        assert!(
+            px.iter().filter(|p| ink(p)).count() * 50 > px.len(),
+            "{chart} nearly blank"
+        );
+    }
+}

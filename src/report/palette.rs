@@ -1,5 +1,5 @@
 //! Fixed colours, chosen to stay distinguishable with colour-blindness
-//! (Okabe–Ito for languages and targets, Paul Tol's "muted" for themes, and a
+//! (Okabe–Ito for languages and targets, Paul Tol's "muted" and three of "vibrant" for themes, and a
 //! red/blue diverging pair for stance).
 
 use plotters::style::RGBColor;
@@ -36,7 +36,7 @@ pub fn on(bg: RGBColor) -> RGBColor {
     }
 }
 
-const THEMES: [RGBColor; 9] = [
+const THEMES: [RGBColor; 12] = [
     RGBColor(0x33, 0x22, 0x88),
     RGBColor(0xCC, 0x66, 0x77),
     RGBColor(0x11, 0x77, 0x33),
@@ -46,9 +46,12 @@ const THEMES: [RGBColor; 9] = [
     RGBColor(0x44, 0xAA, 0x99),
     RGBColor(0x99, 0x99, 0x33),
     RGBColor(0xAA, 0x44, 0x99),
+    RGBColor(0xEE, 0x77, 0x33),
+    RGBColor(0x00, 0x77, 0xBB),
+    RGBColor(0x33, 0x33, 0x33),
 ];
 
-/// The colour of a theme, by its position in display order (cycles past nine).
+/// The colour of a theme, by its position in display order (cycles past twelve).
 pub fn theme(position: usize) -> RGBColor {
     THEMES[position % THEMES.len()]
 }

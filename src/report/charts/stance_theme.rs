@@ -54,7 +54,7 @@ impl StanceByTheme {
             return None;
         }
         Some(StanceByTheme {
-            subtitle: "passages labelled against (left) and in favour (right) of each target, per theme; neutral passages not drawn".to_string(),
+            subtitle: "passages labelled against (left) and in favour (right) of each target, per theme; neutral ones not drawn; – no passage of the theme concerns the target".to_string(),
             size: (params.chart_width, rows_height(rows.len(), HEADER_H + 70 + 46, params.chart_height)),
             rows,
             panels,
@@ -136,11 +136,7 @@ impl Chart for StanceByTheme {
             let cx = px + panel_w / 2;
             let half = f64::from(panel_w / 2 - 34);
             let scale = half / axis_max;
-            let title = text::fit(
-                &format!("toward {} · 对{}的立场", p.target, p.target),
-                16.0,
-                f64::from(panel_w),
-            );
+            let title = text::fit(&p.target, 16.0, f64::from(panel_w));
             draw::text(
                 area,
                 &title,
@@ -180,9 +176,9 @@ impl Chart for StanceByTheme {
                 let Some(a) = cell else {
                     draw::text(
                         area,
-                        "no passages",
+                        "–",
                         (cx + 8, yc),
-                        &font(SMALL_SIZE).color(&GRID),
+                        &font(SMALL_SIZE).color(&MUTED),
                         HPos::Left,
                         VPos::Center,
                     )?;

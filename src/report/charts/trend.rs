@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::draw::{self, font, HEADER_H, SMALL_SIZE};
 use super::{Chart, DrawResult, Surface};
-use crate::report::palette::{self, GRID, MUTED};
+use crate::report::palette::{self, MUTED};
 
 use crate::report::{text, Params, View};
 
@@ -179,7 +179,7 @@ impl Chart for StanceTrend {
 
     fn draw<DB: Surface>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         draw::header(area, self.title(), &self.subtitle)?;
-        let (_, body) = area.split_vertically(HEADER_H + 8);
+        let (_, body) = area.split_vertically(HEADER_H + 28);
         if self.series.iter().all(|s| s.points.is_empty()) {
             return draw::empty_note(
                 &body,
@@ -284,41 +284,21 @@ impl Chart for StanceTrend {
                 last_right = px + half;
             }
         }
-        // Legend, top right inside the plot.
-        let (right, top) = chart.backend_coord(&(x1, 1.1));
-        let row = 22;
-        let widest = self
-            .series
-            .iter()
-            .map(|s| text::width(&s.target, 14.0))
-            .fold(0.0, f64::max) as i32;
-        let (lx, ly) = (right - widest - 64, top + 10);
-        area.draw(&Rectangle::new(
-            [
-                (lx, ly),
-                (right - 10, ly + 10 + row * self.series.len() as i32),
-            ],
-            palette::BACKGROUND.mix(0.9).filled(),
-        ))?;
-        area.draw(&Rectangle::new(
-            [
-                (lx, ly),
-                (right - 10, ly + 10 + row * self.series.len() as i32),
-            ],
-            GRID.stroke_width(1),
-        ))?;
+        // Legend above the plot, where it hides no point.
+        let mut x = draw::MARGIN;
+        let y = HEADER_H + 14;
         for (i, s) in self.series.iter().enumerate() {
-            let y = ly + 5 + row * i as i32 + row / 2;
-            draw::line(area, (lx + 8, y), (lx + 32, y), s.color, 2)?;
-            marker(area, i, (lx + 20, y), 5, s.color)?;
+            draw::line(area, (x, y), (x + 24, y), s.color, 2)?;
+            marker(area, i, (x + 12, y), 5, s.color)?;
             draw::text(
                 area,
                 &s.target,
-                (lx + 42, y),
+                (x + 32, y),
                 &font(14.0),
                 HPos::Left,
                 VPos::Center,
             )?;
+            x += 32 + text::width(&s.target, 14.0) as i32 + 28;
         }
         Ok(())
     }
