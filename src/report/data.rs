@@ -100,6 +100,17 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// A text cell a spreadsheet will not run as a formula: text starting with
+/// `=`, `+`, `-`, `@` or a tab gets a leading `'` (shown by no spreadsheet,
+/// kept by every one). Numbers are written as they are.
+fn text_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 pub fn label_str(l: StanceLabel) -> &'static str {
     match l {
         StanceLabel::Favor => "favor",
@@ -149,19 +160,19 @@ pub(crate) fn passages_csv(view: &View) -> String {
             .map(|t| t.label.as_str())
             .unwrap_or("");
         let mut row: Vec<String> = vec![
-            p.doc.clone(),
+            text_cell(&p.doc),
             p.line_start.to_string(),
             p.line_end.to_string(),
             p.lang.to_string(),
             p.boilerplate.to_string(),
-            p.boilerplate_kind.clone().unwrap_or_default(),
+            text_cell(p.boilerplate_kind.as_deref().unwrap_or_default()),
             input
                 .n_tokens
                 .and_then(|t| t.get(i))
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
             theme.map(|t| t.to_string()).unwrap_or_default(),
-            label.to_string(),
+            text_cell(label),
         ];
         for t in &targets {
             let ts = input
@@ -173,18 +184,18 @@ pub(crate) fn passages_csv(view: &View) -> String {
                 Some(ts) => {
                     row.push(format!("{:.4}", ts.score));
                     row.push(label_str(ts.label).to_string());
-                    row.push(
-                        ts.evidence
+                    row.push(text_cell(
+                        &ts.evidence
                             .iter()
                             .map(|e| e.term.as_str())
                             .collect::<Vec<_>>()
                             .join("; "),
-                    );
+                    ));
                 }
                 None => row.extend([String::new(), String::new(), String::new()]),
             }
         }
-        row.push(p.text.clone());
+        row.push(text_cell(&p.text));
         out.push_str(
             &row.iter()
                 .map(|f| csv_field(f))
@@ -215,4 +226,19 @@ pub(crate) fn write_all(dir: &Path, view: &View) -> Result<Vec<PathBuf>, ReportE
     }
     written.push(json_pretty(dir, "manifest.json", input.manifest)?);
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain 文本"), "plain 文本");
+        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text_cell("- a list item"), "'- a list item");
+        assert_eq!(text_cell("OpenAI"), "OpenAI");
+    }
 }
