@@ -12,6 +12,14 @@ use stancemap::config::{Config, ConfigError, RawConfig, DEFAULT_CONFIG_FILE};
 use stancemap::featurize::Featurizer;
 use stancemap::run::{self, RunError};
 
+/// `println!` that gives up quietly when stdout is closed (`stancemap ... | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "stancemap",
@@ -63,11 +71,46 @@ enum Command {
         #[command(flatten)]
         corpus: CorpusArgs,
     },
+    /// The stance of one text toward each target, as JSON (as in passages.jsonl).
+    Score {
+        /// Only this target (an id from the config: openai, china, ...).
+        #[arg(long, value_name = "ID")]
+        target: Option<String>,
+        /// A text file (UTF-8, UTF-16 with BOM or GB18030), or - for standard input (the default).
+        #[arg(value_name = "FILE | -")]
+        input: Option<PathBuf>,
+    },
+    /// Evaluate against labelled data (see README).
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
     /// Show the configuration.
     Config {
         /// Print the resolved configuration as TOML.
         #[arg(long)]
         print: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Stance: macro-F1 on the labelled seed passages, out-of-domain stance
+    /// (NLPCC 2016, TweetEval) and polarity (ChnSentiCorp, SST-2).
+    Stance {
+        /// The folder of labelled data sets (e.g. ../shared/data).
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The labelled development set.
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "data/eval/stance_dev.jsonl"
+        )]
+        dev: PathBuf,
+        /// Where to write the dev-set predictions (for benches/stance_baselines.py).
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
     },
 }
 
@@ -208,24 +251,105 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             let config = load_config(g, corpus.corpus, None)?;
             featurize_command(&config)
         }
+        Command::Score { target, input } => {
+            let config = load_config(g, None, None)?;
+            let (name, bytes) = match input.as_deref() {
+                None => ("standard input".to_string(), read_stdin()?),
+                Some(p) if p == Path::new("-") => ("standard input".to_string(), read_stdin()?),
+                Some(p) => (
+                    p.display().to_string(),
+                    std::fs::read(p).map_err(|e| Failure {
+                        code: 2,
+                        message: format!("{}: {e}", p.display()),
+                    })?,
+                ),
+            };
+            let text = stancemap::ingest::decode(&bytes)
+                .map_err(|e| Failure {
+                    code: 2,
+                    message: format!("{name}: {e}"),
+                })?
+                .text;
+            let value = stancemap::stance::score_command(&config.stance, target.as_deref(), &text)
+                .map_err(|e| Failure {
+                    code: 2,
+                    message: e.to_string(),
+                })?;
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Eval { what } => {
+            let config = load_config(g, None, None)?;
+            match what {
+                EvalCommand::Stance {
+                    data,
+                    dev,
+                    predictions,
+                } => {
+                    let corpus = stancemap::ingest::ingest(&config.corpus, &config.ingest)
+                        .map_err(RunError::from)?;
+                    let report = stancemap::stance::eval::report(
+                        &config.stance,
+                        &corpus,
+                        &dev,
+                        &data,
+                        predictions.as_deref(),
+                    )
+                    .map_err(|e| Failure {
+                        code: 1,
+                        message: e.to_string(),
+                    })?;
+                    say!("{}", report.trim_end());
+                }
+            }
+            Ok(())
+        }
         Command::Config { print } => {
             let config = load_config(g, None, None)?;
             if !print {
-                println!("stancemap config --print shows the resolved configuration (defaults, then the file, then flags).");
+                say!("stancemap config --print shows the resolved configuration (defaults, then the file, then flags).");
             } else {
-                let value = serde_json::to_value(&config).map_err(|e| Failure {
+                let mut value = serde_json::to_value(&config).map_err(|e| Failure {
                     code: 1,
                     message: e.to_string(),
                 })?;
+                drop_nulls(&mut value);
                 let text = toml::to_string_pretty(&value).map_err(|e| Failure {
                     code: 1,
                     message: e.to_string(),
                 })?;
-                print!("{text}");
+                say!("{}", text.trim_end());
             }
             Ok(())
         }
     }
+}
+
+/// TOML has no null: unset optional values are left out.
+fn drop_nulls(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure {
+            code: 1,
+            message: format!("standard input: {e}"),
+        })?;
+    Ok(bytes)
 }
 
 fn print_run_summary(config: &Config, o: &run::RunOutcome) {
@@ -235,30 +359,31 @@ fn print_run_summary(config: &Config, o: &run::RunOutcome) {
         .iter()
         .map(|(l, n)| format!("{n} {l}"))
         .collect();
-    println!(
+    say!(
         "stancemap: read {} documents from {}",
         s.documents,
         config.corpus.display()
     );
-    println!(
+    say!(
         "  passages: {} ({}), {} flagged as boilerplate",
         s.passages,
         langs.join(", "),
         s.boilerplate
     );
-    println!(
+    say!(
         "  vocabulary: {} terms over {} tokens",
-        s.vocabulary, s.tokens
+        s.vocabulary,
+        s.tokens
     );
     if o.skipped.is_empty() {
-        println!("  skipped: none");
+        say!("  skipped: none");
     } else {
-        println!("  skipped: {}", o.skipped.len());
+        say!("  skipped: {}", o.skipped.len());
         for sk in &o.skipped {
-            println!("    {}: {}", sk.path, sk.reason);
+            say!("    {}: {}", sk.path, sk.reason);
         }
     }
-    println!(
+    say!(
         "  report: {} (latest -> {})",
         o.run_dir.display(),
         o.latest.display()
@@ -277,35 +402,37 @@ fn featurize_command(config: &Config) -> Result<(), Failure> {
     let s = run::CorpusSummary::new(&corpus, &features);
     let text_bytes: usize = corpus.passages().map(|p| p.text.len()).sum();
     let mb = |b: f64, t: f64| if t > 0.0 { b / 1e6 / t } else { f64::INFINITY };
-    println!(
+    say!(
         "corpus:      {} ({} documents, {} skipped)",
         config.corpus.display(),
         s.documents,
         s.skipped
     );
-    println!(
+    say!(
         "bytes:       {} in files, {} of passage text",
-        s.bytes, text_bytes
+        s.bytes,
+        text_bytes
     );
     for (l, n) in &s.passages_by_lang {
-        println!("passages {:<5} {n}", format!("{l}:"));
+        say!("passages {:<5} {n}", format!("{l}:"));
     }
-    println!(
+    say!(
         "vocabulary:  {} terms ({} keys before min_df/max_df)",
-        s.vocabulary, features.n_keys_seen
+        s.vocabulary,
+        features.n_keys_seen
     );
-    println!("non-zeros:   {}", s.nonzeros);
-    println!("threads:     {}", rayon::current_num_threads());
-    println!(
+    say!("non-zeros:   {}", s.nonzeros);
+    say!("threads:     {}", rayon::current_num_threads());
+    say!(
         "ingest:      {t_ingest:.3} s ({:.1} MB/s of file bytes)",
         mb(s.bytes as f64, t_ingest)
     );
-    println!(
+    say!(
         "featurize:   {t_feat:.3} s ({:.1} MB/s of passage text)",
         mb(text_bytes as f64, t_feat)
     );
     for sk in &corpus.skipped {
-        println!("skipped:     {}: {}", sk.path, sk.reason);
+        say!("skipped:     {}: {}", sk.path, sk.reason);
     }
     Ok(())
 }

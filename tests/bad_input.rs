@@ -119,3 +119,23 @@ fn missing_corpus_is_a_clear_error() {
     assert!(stderr.contains("/nonexistent/corpus"), "{stderr}");
     assert!(!stderr.contains("panicked"));
 }
+
+#[test]
+fn a_50_mb_file_on_one_line_is_one_passage() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit =
+        "OpenAI leads while domestic models catch up; 国产大模型正在追赶OpenAI,通义千问取得突破。 ";
+    let n = 50 * 1024 * 1024 / unit.len() + 1;
+    std::fs::write(dir.path().join("huge.txt"), unit.repeat(n)).unwrap();
+    std::fs::write(dir.path().join("small.txt"), EN).unwrap();
+    let (o, rows) = run_on(dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let huge: Vec<_> = rows.iter().filter(|r| r["doc"] == "huge.txt").collect();
+    assert_eq!(huge.len(), 1);
+    assert_eq!(
+        (huge[0]["line_start"].as_u64(), huge[0]["line_end"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(huge[0]["n_tokens"].as_u64().unwrap() > 4_000_000);
+    assert_eq!(passages_of(&rows, "small.txt").len(), 2);
+}

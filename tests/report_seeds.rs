@@ -8,14 +8,14 @@ use std::path::Path;
 
 use common::*;
 
-/// Charts and the stage whose output they need (`None`: always drawn).
-const CHARTS: [(&str, Option<&str>); 6] = [
-    ("corpus", None),
-    ("themes", Some("themes.json")),
-    ("top_terms", Some("themes.json")),
-    ("passage_map", Some("themes.json")),
-    ("stance_by_theme", Some("stance.json")),
-    ("stance_trend", Some("stance.json")),
+/// Charts and the data files of the stages they need.
+const CHARTS: [(&str, &[&str]); 6] = [
+    ("corpus", &[]),
+    ("themes", &["themes.json"]),
+    ("top_terms", &["themes.json"]),
+    ("passage_map", &["themes.json"]),
+    ("stance_by_theme", &["themes.json", "stance.json"]),
+    ("stance_trend", &["stance.json"]),
 ];
 
 fn png_size_and_ink(path: &Path) -> (u32, u32, usize, usize) {
@@ -54,7 +54,11 @@ fn seeds_run_writes_charts_pages_and_data() {
     let md = std::fs::read_to_string(latest.join("summary.md")).expect("summary.md");
     let mut drawn = 0;
     for (chart, needs) in CHARTS {
-        if needs.is_some_and(|f| !latest.join(f).exists()) {
+        if !needs.iter().all(|f| latest.join(f).exists()) {
+            assert!(
+                !latest.join("charts").join(format!("{chart}.png")).exists(),
+                "{chart} drawn without its data"
+            );
             continue;
         }
         drawn += 1;

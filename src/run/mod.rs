@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::config::{Config, ConfigError};
 use crate::featurize::{Features, Featurizer};
 use crate::ingest::IngestError;
+use crate::stance;
 use crate::{Corpus, Lang, Skipped};
 
 pub use publish::Lock;
@@ -144,6 +145,7 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
     let result = (|| {
         let mut timings = Timings::default();
         let featurizer = timings.time("load analyzers", || Featurizer::new(&config.featurize))?;
+        let scorer = timings.time("load lexicons", || stance::Scorer::new(&config.stance))?;
         let mut cache = cache::DocCache::open(out, &cache::fingerprint(config));
         let analyzed = timings.time("ingest", || cache.ingest(config, &featurizer))?;
         let corpus = Corpus {
@@ -153,6 +155,10 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
         let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
         let features = timings.time("featurize", || {
             featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
+        });
+        let themes: Option<Vec<Option<u32>>> = None;
+        let (stances, stance_summary) = timings.time("stance", || {
+            stance::run_stage(&scorer, &corpus, themes.as_deref())
         });
         let summary = CorpusSummary::new(&corpus, &features);
         let manifest = manifest(
@@ -169,7 +175,10 @@ pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
                 corpus: &corpus,
                 n_tokens: Some(&features.n_tokens),
                 themes: None,
-                stance: None,
+                stance: Some(crate::report::StanceInput {
+                    passages: &stances,
+                    summary: &stance_summary,
+                }),
                 manifest: &manifest,
             };
             crate::report::write_report(&tmp, &input, &config.report)
