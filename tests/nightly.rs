@@ -132,7 +132,12 @@ fn killed_runs_never_touch_latest() {
     // pseudo-random sequence), with the cache warm, then cold.
     let mut killed = 0;
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    for round in 0..8 {
+    // Up to 24 rounds until 4 kills landed mid-run: under a loaded test
+    // machine the first (cold) run's duration can overstate the later ones.
+    for round in 0..24 {
+        if round >= 8 && killed >= 4 {
+            break;
+        }
         if round == 4 {
             let _ = std::fs::remove_dir_all(out.path().join(".cache"));
         }
@@ -175,7 +180,7 @@ fn killed_runs_never_touch_latest() {
             manifest_before
         );
     }
-    assert!(killed >= 4, "only {killed} of 8 runs were killed mid-way");
+    assert!(killed >= 4, "only {killed} runs were killed mid-way");
     // A run after the kills cleans up and succeeds with the same data.
     let o = run(corpus.path(), out.path());
     assert!(o.status.success(), "{}", text(&o));

@@ -6,8 +6,7 @@
 mod cache;
 mod publish;
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -17,7 +16,7 @@ use serde_json::json;
 use crate::config::{Config, ConfigError};
 use crate::featurize::{Features, Featurizer};
 use crate::ingest::IngestError;
-use crate::stance::{self, PassageStance, StanceSummary};
+use crate::stance;
 use crate::{Corpus, Lang, Skipped};
 
 pub use publish::Lock;
@@ -36,6 +35,8 @@ pub enum RunError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
     #[error("another run holds the lock on {}: {holder}", path.display())]
     Locked { path: PathBuf, holder: String },
 }
@@ -228,15 +229,17 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
             &timings,
         );
         timings.time("report", || {
-            write_data_files(
-                &tmp,
-                &corpus,
-                &features,
-                themes.as_deref(),
-                &stances,
-                &stance_summary,
-                &manifest,
-            )
+            let input = crate::report::ReportInput {
+                corpus: &corpus,
+                n_tokens: Some(&features.n_tokens),
+                themes: None,
+                stance: Some(crate::report::StanceInput {
+                    passages: &stances,
+                    summary: &stance_summary,
+                }),
+                manifest: &manifest,
+            };
+            crate::report::write_report(&tmp, &input, &config.report)
         })?;
         cache.save();
         Ok::<_, RunError>((corpus, summary))
@@ -298,64 +301,4 @@ fn manifest(
         },
         "timings_ms": timings.to_json(),
     })
-}
-
-/// passages.jsonl and manifest.json (the report stage takes this over as it grows).
-fn write_data_files(
-    dir: &Path,
-    corpus: &Corpus,
-    features: &Features,
-    themes: Option<&[Option<u32>]>,
-    stances: &[PassageStance],
-    stance_summary: &StanceSummary,
-    manifest: &serde_json::Value,
-) -> Result<(), RunError> {
-    #[derive(Serialize)]
-    struct Record<'a> {
-        doc: &'a str,
-        line_start: u32,
-        line_end: u32,
-        lang: Lang,
-        boilerplate: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        boilerplate_kind: Option<&'a str>,
-        text: &'a str,
-        n_tokens: u32,
-        theme: Option<u32>,
-        stance: &'a PassageStance,
-    }
-    let path = dir.join("passages.jsonl");
-    let mut w = std::io::BufWriter::new(File::create(&path).map_err(out_err(&path))?);
-    for (i, ((p, &n), st)) in corpus
-        .passages()
-        .zip(&features.n_tokens)
-        .zip(stances)
-        .enumerate()
-    {
-        let r = Record {
-            doc: &p.doc,
-            line_start: p.line_start,
-            line_end: p.line_end,
-            lang: p.lang,
-            boilerplate: p.boilerplate,
-            boilerplate_kind: p.boilerplate_kind.as_deref(),
-            text: &p.text,
-            n_tokens: n,
-            theme: themes.and_then(|t| t[i]),
-            stance: st,
-        };
-        serde_json::to_writer(&mut w, &r).map_err(|e| RunError::Output {
-            path: path.clone(),
-            source: e.into(),
-        })?;
-        w.write_all(b"\n").map_err(out_err(&path))?;
-    }
-    w.flush().map_err(out_err(&path))?;
-    let path = dir.join("stance.json");
-    let text = serde_json::to_string_pretty(stance_summary).unwrap_or_default();
-    fs::write(&path, text + "\n").map_err(out_err(&path))?;
-    let path = dir.join("manifest.json");
-    let text = serde_json::to_string_pretty(manifest).unwrap_or_default();
-    fs::write(&path, text + "\n").map_err(out_err(&path))?;
-    Ok(())
 }
