@@ -1,0 +1,219 @@
+//! k-means (linfa-clustering, k-means++ seeded, best of `n_init` by inertia)
+//! on the L2-normalised LSA rows, and the choice of k by mean silhouette
+//! (`linfa::metrics::SilhouetteScore`) on a fixed seeded sample, the same
+//! sample for every k so that the scores compare.
+
+use linfa::prelude::*;
+use linfa::DatasetBase;
+use linfa_clustering::KMeans;
+use ndarray::{Array1, Array2, Axis};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+
+use super::Params;
+
+/// One k-means clustering of the rows.
+#[derive(Debug, Clone)]
+pub struct Clustering {
+    pub k: usize,
+    /// Per row: its cluster, `0..k`.
+    pub labels: Vec<usize>,
+    /// k x dims.
+    pub centroids: Array2<f64>,
+    /// Mean squared distance to the closest centroid.
+    pub inertia: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("k-means: {0}")]
+pub struct ClusterError(pub String);
+
+/// L2-normalise each row in place (zero rows stay zero).
+pub fn normalize_rows(x: &mut Array2<f64>) {
+    for mut row in x.axis_iter_mut(Axis(0)) {
+        let n = row.dot(&row).sqrt();
+        if n > 0.0 {
+            row /= n;
+        }
+    }
+}
+
+/// k-means with `k` clusters (capped at the number of rows).
+pub fn kmeans(
+    x: &Array2<f64>,
+    k: usize,
+    params: &Params,
+    seed: u64,
+) -> Result<Clustering, ClusterError> {
+    let n = x.nrows();
+    if n == 0 {
+        return Err(ClusterError("no rows to cluster".into()));
+    }
+    let k = k.clamp(1, n);
+    let rng = Xoshiro256Plus::seed_from_u64(seed);
+    let dataset = DatasetBase::from(x.view());
+    let model = KMeans::params_with_rng(k, rng)
+        .n_runs(params.n_init)
+        .max_n_iterations(params.max_iter)
+        .tolerance(params.tolerance)
+        .fit(&dataset)
+        .map_err(|e| ClusterError(e.to_string()))?;
+    let labels: Array1<usize> = model.predict(x);
+    Ok(Clustering {
+        k,
+        labels: labels.to_vec(),
+        centroids: model.centroids().clone(),
+        inertia: model.inertia(),
+    })
+}
+
+/// Indices of at most `size` rows, sorted: all rows when there are few.
+pub fn sample_rows(n: usize, size: usize, seed: u64) -> Vec<usize> {
+    if n <= size {
+        return (0..n).collect();
+    }
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ 0x5111_0e77e);
+    let mut idx = rand::seq::index::sample(&mut rng, n, size).into_vec();
+    idx.sort_unstable();
+    idx
+}
+
+/// Mean silhouette of `labels` over the rows in `sample`; `None` when it is
+/// undefined (a single cluster in the sample, or coincident points).
+pub fn silhouette(x: &Array2<f64>, labels: &[usize], sample: &[usize]) -> Option<f64> {
+    let records = x.select(Axis(0), sample);
+    let targets: Array1<usize> = sample.iter().map(|&i| labels[i]).collect();
+    let mut distinct: Vec<usize> = targets.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 2 {
+        return None;
+    }
+    let ds = DatasetBase::new(records, targets);
+    ds.silhouette_score().ok().filter(|s: &f64| s.is_finite())
+}
+
+/// The score of each k tried, in order.
+pub type SilhouetteTrace = Vec<(usize, Option<f64>)>;
+
+/// Cluster at every k of `k_min..=k_max` (capped below the number of rows)
+/// and keep the best mean silhouette; ties go to the smaller k.
+pub fn choose_k(
+    x: &Array2<f64>,
+    params: &Params,
+    seed: u64,
+) -> Result<(Clustering, Option<f64>, SilhouetteTrace), ClusterError> {
+    let n = x.nrows();
+    let k_max = params.k_max.min(n.saturating_sub(1));
+    let k_min = params.k_min.min(k_max);
+    if k_max < 2 {
+        let c = kmeans(x, params.k_min.min(n), params, seed)?;
+        return Ok((c, None, Vec::new()));
+    }
+    let sample = sample_rows(n, params.silhouette_sample, seed);
+    let mut best: Option<(Clustering, f64)> = None;
+    let mut trace = Vec::new();
+    let mut fallback = None;
+    for k in k_min..=k_max {
+        let c = kmeans(x, k, params, seed)?;
+        let s = silhouette(x, &c.labels, &sample);
+        trace.push((k, s));
+        match s {
+            Some(s) if best.as_ref().is_none_or(|(_, b)| s > *b) => best = Some((c, s)),
+            _ => {
+                if fallback.is_none() {
+                    fallback = Some(c);
+                }
+            }
+        }
+    }
+    match (best, fallback) {
+        (Some((c, s)), _) => Ok((c, Some(s), trace)),
+        (None, Some(c)) => Ok((c, None, trace)),
+        (None, None) => Err(ClusterError("no k to try".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> Params {
+        Params {
+            n_init: 4,
+            k_min: 2,
+            k_max: 5,
+            ..Params::default()
+        }
+    }
+
+    /// Two tight, well-separated blobs of 20 points each around (5, 0) and (-5, 0),
+    /// interleaved so that the answer cannot come from the row order.
+    fn blobs() -> (Array2<f64>, Vec<usize>) {
+        let mut rows = Vec::new();
+        let mut truth = Vec::new();
+        for i in 0..40 {
+            let c = i % 2;
+            let centre = if c == 0 { 5.0 } else { -5.0 };
+            let jitter = ((i * 37) % 11) as f64 / 20.0 - 0.25;
+            rows.extend([centre + jitter, jitter * 0.5]);
+            truth.push(c);
+        }
+        (Array2::from_shape_vec((40, 2), rows).unwrap(), truth)
+    }
+
+    fn same_partition(a: &[usize], b: &[usize]) -> bool {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| a.iter().zip(b).all(|(u, v)| (x == u) == (y == v)))
+    }
+
+    #[test]
+    fn finds_two_well_separated_blobs() {
+        let (x, truth) = blobs();
+        let c = kmeans(&x, 2, &params(), 1).unwrap();
+        assert!(same_partition(&c.labels, &truth));
+    }
+
+    #[test]
+    fn silhouette_chooses_two() {
+        let (x, truth) = blobs();
+        let (c, s, trace) = choose_k(&x, &params(), 3).unwrap();
+        assert_eq!(c.k, 2, "{trace:?}");
+        assert!(s.unwrap() > 0.9);
+        assert!(same_partition(&c.labels, &truth));
+        assert_eq!(trace.len(), 4);
+    }
+
+    #[test]
+    fn more_clusters_than_rows_is_capped() {
+        let x = Array2::from_shape_vec((3, 2), vec![0.0, 1.0, 1.0, 0.0, 1.0, 1.0]).unwrap();
+        let c = kmeans(&x, 10, &params(), 1).unwrap();
+        assert_eq!(c.k, 3);
+        let (c, _, _) = choose_k(&x, &params(), 1).unwrap();
+        assert!(c.k <= 2);
+    }
+
+    #[test]
+    fn no_rows_is_an_error() {
+        let x = Array2::<f64>::zeros((0, 2));
+        assert!(kmeans(&x, 2, &params(), 1).is_err());
+    }
+
+    #[test]
+    fn normalized_rows_have_unit_length() {
+        let mut x = Array2::from_shape_vec((2, 2), vec![3.0, 4.0, 0.0, 0.0]).unwrap();
+        normalize_rows(&mut x);
+        assert_eq!(x.row(0).to_vec(), vec![0.6, 0.8]);
+        assert_eq!(x.row(1).to_vec(), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn sample_is_sorted_distinct_and_seeded() {
+        let a = sample_rows(100, 10, 4);
+        assert_eq!(a, sample_rows(100, 10, 4));
+        assert_eq!(a.len(), 10);
+        assert!(a.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(sample_rows(5, 10, 4), vec![0, 1, 2, 3, 4]);
+    }
+}
