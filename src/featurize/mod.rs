@@ -1,24 +1,119 @@
 //! Featurize: passages -> tokens (per-language analyzers, bilingual bridge)
-//! -> sparse TF-IDF (being built: the types below are the data contract).
+//! -> sparse TF-IDF.
+//!
+//! In: passage texts (and which of them count for document frequencies).
+//! Out: [`Features`], a CSR matrix over one vocabulary for both languages.
+//! The decision that shaped it: workers analyze passages in parallel with
+//! their own word cache and key interner and never share state; their local
+//! ids are merged once at the end into a vocabulary sorted by key, so the
+//! result is the same whatever the thread count.
 
-use std::path::Path;
+mod analyzer;
+mod english;
+pub mod lexicon;
+mod tfidf;
 
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+pub use analyzer::{concept_key, script_runs, Analyzer, Cache, Token};
+pub use tfidf::{idf, Weighting};
+
+use crate::config::{invalid, ConfigError};
+use lexicon::Source;
 
 /// The `[featurize]` section as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct RawParams {}
+pub struct RawParams {
+    /// Keep terms in at least this many content passages.
+    pub min_df: Option<i64>,
+    /// Drop terms in more than this share of content passages.
+    pub max_df: Option<f64>,
+    /// 1 + ln(tf) instead of raw counts.
+    pub sublinear_tf: Option<bool>,
+    /// ln((1 + n) / (1 + df)) + 1 instead of ln(n / df) + 1.
+    pub smooth_idf: Option<bool>,
+    /// jieba's HMM for words not in its dictionary.
+    pub hmm: Option<bool>,
+    /// Chinese words shorter than this many characters are dropped (glossary
+    /// words excepted).
+    pub min_han_chars: Option<i64>,
+    /// Extra files: stop words (one per line), jieba user dictionaries
+    /// (`word [freq [tag]]`) and glossaries (TOML `[[concept]]`). Relative
+    /// paths resolve against the config file's folder.
+    pub stop_words: Vec<PathBuf>,
+    pub user_dict: Vec<PathBuf>,
+    pub glossary: Vec<PathBuf>,
+    /// Use the built-in glossary (the bilingual bridge). Default true.
+    pub builtin_glossary: Option<bool>,
+}
 
 /// The validated `[featurize]` section.
 #[derive(Debug, Clone, Serialize)]
-pub struct Params {}
+pub struct Params {
+    #[serde(flatten)]
+    pub weighting: Weighting,
+    pub hmm: bool,
+    pub min_han_chars: usize,
+    pub stop_words: Vec<PathBuf>,
+    pub user_dict: Vec<PathBuf>,
+    pub glossary: Vec<PathBuf>,
+    pub builtin_glossary: bool,
+}
 
 impl RawParams {
-    pub fn check(self, _base: &Path) -> Result<Params, ConfigError> {
-        Ok(Params {})
+    pub fn check(self, base: &Path) -> Result<Params, ConfigError> {
+        let min_df = self.min_df.unwrap_or(2);
+        if !(1..=u32::MAX as i64).contains(&min_df) {
+            return Err(invalid(
+                "featurize.min_df",
+                min_df,
+                "a whole number of passages, at least 1",
+            ));
+        }
+        let max_df = self.max_df.unwrap_or(0.95);
+        if !(max_df > 0.0 && max_df <= 1.0) {
+            return Err(invalid(
+                "featurize.max_df",
+                max_df,
+                "a share of passages in (0, 1]",
+            ));
+        }
+        let min_han_chars = self.min_han_chars.unwrap_or(2);
+        if !(1..=8).contains(&min_han_chars) {
+            return Err(invalid("featurize.min_han_chars", min_han_chars, "1 to 8"));
+        }
+        let resolve = |v: Vec<PathBuf>| -> Vec<PathBuf> {
+            v.into_iter()
+                .map(|p| if p.is_relative() { base.join(p) } else { p })
+                .collect()
+        };
+        Ok(Params {
+            weighting: Weighting {
+                min_df: min_df as u32,
+                max_df,
+                sublinear_tf: self.sublinear_tf.unwrap_or(true),
+                smooth_idf: self.smooth_idf.unwrap_or(true),
+            },
+            hmm: self.hmm.unwrap_or(true),
+            min_han_chars: min_han_chars as usize,
+            stop_words: resolve(self.stop_words),
+            user_dict: resolve(self.user_dict),
+            glossary: resolve(self.glossary),
+            builtin_glossary: self.builtin_glossary.unwrap_or(true),
+        })
+    }
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        RawParams::default()
+            .check(Path::new("."))
+            .expect("the default featurize params are valid")
     }
 }
 
@@ -34,15 +129,396 @@ pub struct Term {
     pub zh: Option<String>,
 }
 
+impl Term {
+    /// A readable name: the English and Chinese surface forms, or the key.
+    pub fn display(&self) -> String {
+        match (&self.en, &self.zh) {
+            (Some(e), Some(z)) => format!("{e} / {z}"),
+            (Some(e), None) => e.clone(),
+            (None, Some(z)) => z.clone(),
+            (None, None) => self.key.clone(),
+        }
+    }
+}
+
 /// The TF-IDF matrix and its vocabulary.
 #[derive(Debug, Clone)]
 pub struct Features {
     /// Sorted by key: column `j` of the matrix is `terms[j]`.
     pub terms: Vec<Term>,
-    /// Passages (corpus order) x terms, CSR, sublinear TF x smooth IDF, L2 rows.
+    /// Passages (input order) x terms, CSR, (sublinear) TF x IDF, L2 rows.
     pub matrix: sprs::CsMat<f64>,
-    /// Content tokens per passage (after stop words), corpus order.
+    /// Content tokens per passage (after stop words, before pruning).
     pub n_tokens: Vec<u32>,
-    /// Document frequency per term (over non-boilerplate passages).
+    /// Document frequency per term (over the content passages).
     pub df: Vec<u32>,
+    /// Distinct keys before min_df / max_df pruning.
+    pub n_keys_seen: usize,
+}
+
+/// The featurizer: analyzers built once, then applied to any number of passages.
+#[derive(Debug)]
+pub struct Featurizer {
+    analyzer: Analyzer,
+    weighting: Weighting,
+}
+
+/// What one worker produced: its cache (local key ids) and its passages' counts.
+#[derive(Default)]
+struct Partial {
+    cache: Cache,
+    tokens: Vec<Token>,
+    rows: Vec<(usize, tfidf::Counts, u32)>,
+}
+
+impl Featurizer {
+    /// Load the word lists (built-in and from the config) and build the analyzers.
+    pub fn new(params: &Params) -> Result<Self, ConfigError> {
+        let mut stop_en =
+            lexicon::stop_words(&Source::builtin("stopwords/en.txt", lexicon::STOP_EN))?;
+        let mut stop_zh =
+            lexicon::stop_words(&Source::builtin("stopwords/zh.txt", lexicon::STOP_ZH))?;
+        for p in &params.stop_words {
+            for w in lexicon::stop_words(&Source::file(p)?)? {
+                if w.chars().any(crate::ingest::is_han) {
+                    stop_zh.push(w);
+                } else {
+                    stop_en.push(w);
+                }
+            }
+        }
+        let mut dict =
+            lexicon::user_dict(&Source::builtin("jieba_userdict.txt", lexicon::USER_DICT))?;
+        for p in &params.user_dict {
+            dict.extend(lexicon::user_dict(&Source::file(p)?)?);
+        }
+        let mut glossary = if params.builtin_glossary {
+            lexicon::glossary(&Source::builtin("glossary.toml", lexicon::GLOSSARY))?
+        } else {
+            Vec::new()
+        };
+        for p in &params.glossary {
+            glossary.extend(lexicon::glossary(&Source::file(p)?)?);
+        }
+        let analyzer = Analyzer::new(analyzer::AnalyzerParts {
+            stop_en: &stop_en,
+            stop_zh: &stop_zh,
+            user_dict: &dict,
+            glossary: &glossary,
+            hmm: params.hmm,
+            min_han_chars: params.min_han_chars,
+        });
+        Ok(Featurizer {
+            analyzer,
+            weighting: params.weighting,
+        })
+    }
+
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The feature keys of one text, in order, with byte offsets (for tests,
+    /// `stancemap` tooling and anyone who wants to see what the analyzers do).
+    pub fn analyze(&self, text: &str) -> Vec<(String, usize, usize)> {
+        let mut cache = Cache::default();
+        let mut out = Vec::new();
+        self.analyzer.analyze(text, &mut cache, &mut out);
+        out.iter()
+            .map(|t| (cache.keys[t.key as usize].to_string(), t.start, t.end))
+            .collect()
+    }
+
+    /// TF-IDF over `texts`. Document frequencies count only the passages with
+    /// `in_df[i]` (boilerplate is vectorised but does not shape the vocabulary).
+    pub fn featurize(&self, texts: &[&str], in_df: &[bool]) -> Features {
+        assert_eq!(texts.len(), in_df.len(), "one in_df flag per text");
+        let partials: Vec<Partial> = texts
+            .par_iter()
+            .enumerate()
+            .with_min_len(32)
+            .fold(Partial::default, |mut p, (i, text)| {
+                p.tokens.clear();
+                self.analyzer.analyze(text, &mut p.cache, &mut p.tokens);
+                let mut ids: Vec<u32> = p.tokens.iter().map(|t| t.key).collect();
+                let n = ids.len() as u32;
+                ids.sort_unstable();
+                let mut counts: tfidf::Counts = Vec::new();
+                for id in ids {
+                    match counts.last_mut() {
+                        Some((last, c)) if *last == id => *c += 1,
+                        _ => counts.push((id, 1)),
+                    }
+                }
+                p.rows.push((i, counts, n));
+                p
+            })
+            .collect();
+        self.merge(partials, texts.len(), in_df)
+    }
+
+    fn merge(&self, partials: Vec<Partial>, n: usize, in_df: &[bool]) -> Features {
+        // One vocabulary, sorted by key.
+        let mut all: Vec<&str> = partials
+            .iter()
+            .flat_map(|p| p.cache.keys.iter().map(|k| &**k))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        let global: FxHashMap<&str, u32> = all
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let mut rows: Vec<tfidf::Counts> = vec![Vec::new(); n];
+        let mut n_tokens = vec![0u32; n];
+        for p in &partials {
+            let remap: Vec<u32> = p.cache.keys.iter().map(|k| global[&**k]).collect();
+            for (i, counts, nt) in &p.rows {
+                let mut row: tfidf::Counts = counts
+                    .iter()
+                    .map(|&(k, c)| (remap[k as usize], c))
+                    .collect();
+                row.sort_unstable();
+                rows[*i] = row;
+                n_tokens[*i] = *nt;
+            }
+        }
+        let df_all = tfidf::document_frequencies(&rows, in_df, all.len());
+        let n_docs = in_df.iter().filter(|&&b| b).count();
+        let keep = tfidf::keep_terms(&df_all, n_docs, &self.weighting);
+        let mut new_id = vec![u32::MAX; all.len()];
+        let mut kept = 0u32;
+        for (i, &k) in keep.iter().enumerate() {
+            if k {
+                new_id[i] = kept;
+                kept += 1;
+            }
+        }
+        for row in &mut rows {
+            row.retain_mut(|(t, _)| {
+                *t = new_id[*t as usize];
+                *t != u32::MAX
+            });
+        }
+        let df: Vec<u32> = (0..all.len())
+            .filter(|&i| keep[i])
+            .map(|i| df_all[i])
+            .collect();
+        let idf: Vec<f64> = df
+            .iter()
+            .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
+            .collect();
+        let matrix = tfidf::matrix(&rows, &idf, self.weighting.sublinear_tf);
+        let terms = self.display_terms(&partials, &all, &global, &new_id, kept as usize);
+        Features {
+            terms,
+            matrix,
+            n_tokens,
+            df,
+            n_keys_seen: all.len(),
+        }
+    }
+
+    /// Each kept term with its most frequent English and Chinese surface forms.
+    fn display_terms(
+        &self,
+        partials: &[Partial],
+        all: &[&str],
+        global: &FxHashMap<&str, u32>,
+        new_id: &[u32],
+        n_kept: usize,
+    ) -> Vec<Term> {
+        let mut counts: FxHashMap<(u32, &str), u64> = FxHashMap::default();
+        for p in partials {
+            for (surface, local, c) in p.cache.surfaces() {
+                let id = new_id[global[&*p.cache.keys[local as usize]] as usize];
+                if id != u32::MAX {
+                    *counts.entry((id, surface)).or_default() += c;
+                }
+            }
+        }
+        let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
+        for (&(id, s), &c) in &counts {
+            let slot = &mut best[id as usize][usize::from(s.chars().any(crate::ingest::is_han))];
+            let better = match slot {
+                None => true,
+                Some((bc, bs)) => c > *bc || (c == *bc && s < *bs),
+            };
+            if better {
+                *slot = Some((c, s));
+            }
+        }
+        all.iter()
+            .zip(new_id)
+            .filter(|(_, &id)| id != u32::MAX)
+            .map(|(key, &id)| Term {
+                key: key.to_string(),
+                en: best[id as usize][0].map(|(_, s)| s.to_string()),
+                zh: best[id as usize][1].map(|(_, s)| s.to_string()),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fz() -> Featurizer {
+        Featurizer::new(&Params::default()).unwrap()
+    }
+
+    fn keys(f: &Featurizer, text: &str) -> Vec<String> {
+        f.analyze(text).into_iter().map(|(k, _, _)| k).collect()
+    }
+
+    #[test]
+    fn english_chain_stems_drops_stop_words_keeps_products() {
+        let f = fz();
+        assert_eq!(
+            keys(
+                &f,
+                "The models were lagging behind GPT-4o and Llama 3.1 in 2023, slowly."
+            ),
+            vec!["model", "@gap", "gpt-4o", "llama-3.1", "slowli"]
+        );
+    }
+
+    #[test]
+    fn chinese_chain_keeps_domain_words_whole() {
+        let f = fz();
+        let k = keys(
+            &f,
+            "通义千问和文心一言在预训练上取得了突破,国产大模型的算力仍是瓶颈。",
+        );
+        for want in [
+            "@qwen",
+            "@ernie",
+            "@pretraining",
+            "@breakthrough",
+            "@compute",
+            "@bottleneck",
+        ] {
+            assert!(k.contains(&want.to_string()), "{want} missing from {k:?}");
+        }
+        assert!(
+            !k.iter().any(|w| w == "的" || w == "和" || w == "了"),
+            "{k:?}"
+        );
+    }
+
+    #[test]
+    fn bridge_joins_languages() {
+        let f = fz();
+        let en = keys(
+            &f,
+            "Open-source large language models need computing power for pre-training.",
+        );
+        assert_eq!(
+            en,
+            vec![
+                "@open-source",
+                "@large-model",
+                "need",
+                "@compute",
+                "@pretraining"
+            ]
+        );
+        let zh = keys(&f, "开源大模型的预训练需要算力");
+        assert_eq!(
+            zh,
+            vec!["@open-source", "@large-model", "@pretraining", "@compute"]
+        );
+    }
+
+    #[test]
+    fn latin_inside_chinese_goes_through_english() {
+        let f = fz();
+        let got = f.analyze("GPT-5并非全新架构,实为GPT-4o的优化变体");
+        let k: Vec<&str> = got.iter().map(|(k, _, _)| k.as_str()).collect();
+        assert_eq!(k[0], "gpt-5");
+        assert!(
+            k.contains(&"gpt-4o") && k.contains(&"@architecture"),
+            "{k:?}"
+        );
+        // Offsets point at the surface text.
+        let text = "GPT-5并非全新架构,实为GPT-4o的优化变体";
+        for (key, s, e) in &got {
+            assert!(text.is_char_boundary(*s) && text.is_char_boundary(*e));
+            if key == "gpt-4o" {
+                assert_eq!(&text[*s..*e], "GPT-4o");
+            }
+        }
+    }
+
+    #[test]
+    fn features_are_sparse_normalised_and_labelled() {
+        let raw = RawParams {
+            min_df: Some(1),
+            max_df: Some(1.0),
+            ..Default::default()
+        };
+        let f = Featurizer::new(&raw.check(Path::new(".")).unwrap()).unwrap();
+        let texts = [
+            "OpenAI leads in pretraining.",
+            "预训练遇到瓶颈",
+            "Pretraining hit a bottleneck.",
+        ];
+        let feats = f.featurize(&texts, &[true; 3]);
+        assert_eq!(feats.matrix.rows(), 3);
+        for row in feats.matrix.outer_iterator() {
+            let norm: f64 = row.data().iter().map(|v| v * v).sum::<f64>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-9);
+        }
+        let pre = feats
+            .terms
+            .iter()
+            .find(|t| t.key == "@pretraining")
+            .unwrap();
+        assert_eq!(pre.en.as_deref(), Some("pretraining"));
+        assert_eq!(pre.zh.as_deref(), Some("预训练"));
+        let keys: Vec<&str> = feats.terms.iter().map(|t| t.key.as_str()).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn same_result_whatever_the_thread_count() {
+        let f = Featurizer::new(
+            &RawParams {
+                min_df: Some(1),
+                ..Default::default()
+            }
+            .check(Path::new("."))
+            .unwrap(),
+        )
+        .unwrap();
+        let texts: Vec<String> = (0..500)
+            .map(|i| {
+                format!(
+                    "模型{} OpenAI model number {} 开源 预训练 open source word{}",
+                    i % 7,
+                    i % 11,
+                    i % 13
+                )
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mask = vec![true; refs.len()];
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let four = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let a = one.install(|| f.featurize(&refs, &mask));
+        let b = four.install(|| f.featurize(&refs, &mask));
+        assert_eq!(a.terms, b.terms);
+        assert_eq!(a.matrix, b.matrix);
+        assert_eq!(a.n_tokens, b.n_tokens);
+    }
 }

@@ -202,7 +202,11 @@ fn walk(
         Ok(rd) => rd,
         Err(e) => {
             skipped.push(Skipped {
-                path: format!("{prefix}"),
+                path: if prefix.is_empty() {
+                    ".".to_string()
+                } else {
+                    prefix.trim_end_matches('/').to_string()
+                },
                 reason: format!("cannot list folder: {e}"),
             });
             return;

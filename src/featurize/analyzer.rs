@@ -1,0 +1,411 @@
+//! The analyzer chain: a script splitter feeds Han runs to jieba-rs and the
+//! rest to the English tokenizer; then lowercase, stop-word, stem and bridge
+//! filters turn words into feature keys. Offsets are kept (byte offsets into
+//! the passage text) so later stages can point back into the text.
+//!
+//! Words are looked up in a per-worker [`Cache`] keyed by their lowercase
+//! surface: each distinct word is lowercased, checked, stemmed and bridged
+//! once per worker, not once per occurrence (stemming every occurrence costs
+//! about five times the whole tokenizer).
+
+use jieba_rs::Jieba;
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::english::{self, product_key, Word};
+use super::lexicon::{Concept, DictEntry};
+use crate::ingest::is_han;
+
+/// One feature occurrence: the key's id in the worker's [`Cache`], and the
+/// byte span of the surface text it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub key: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What a distinct word turns into.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Feature key id, `None` for stop words, numbers and single letters.
+    key: Option<u32>,
+    /// The Snowball stem (English words), used to match glossary phrases.
+    stem: Box<str>,
+    /// The stem begins some glossary phrase.
+    phrase_start: bool,
+    /// Occurrences emitted as a token (for display labels).
+    count: u64,
+}
+
+/// Per-worker state: the word cache and the key interner, plus how often each
+/// surface form produced each key (for display labels).
+#[derive(Debug, Default)]
+pub struct Cache {
+    words: FxHashMap<Box<str>, Entry>,
+    key_ids: FxHashMap<Box<str>, u32>,
+    /// Key strings by id.
+    pub keys: Vec<Box<str>>,
+    /// Matched glossary phrases: lowercase surface -> (key id, occurrences).
+    phrases: FxHashMap<Box<str>, (u32, u64)>,
+    lower: String,
+    words_buf: Vec<Word>,
+}
+
+impl Cache {
+    fn intern(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.key_ids.get(key) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        self.keys.push(key.into());
+        self.key_ids.insert(key.into(), id);
+        id
+    }
+
+    /// Every surface form seen with its key and number of occurrences.
+    pub fn surfaces(&self) -> impl Iterator<Item = (&str, u32, u64)> + '_ {
+        let words = self
+            .words
+            .iter()
+            .filter_map(|(s, e)| e.key.filter(|_| e.count > 0).map(|k| (&**s, k, e.count)));
+        let phrases = self.phrases.iter().map(|(s, &(k, n))| (&**s, k, n));
+        words.chain(phrases)
+    }
+}
+
+/// An English glossary phrase of two or more stems.
+#[derive(Debug, Clone)]
+struct Phrase {
+    stems: Vec<String>,
+    key: String,
+}
+
+/// Everything the analyzers need, built once from the validated params.
+pub struct Analyzer {
+    jieba: Jieba,
+    hmm: bool,
+    stemmer: Stemmer,
+    stop_en: FxHashSet<String>,
+    stop_zh: FxHashSet<String>,
+    /// Chinese glossary word -> concept key.
+    zh_concepts: FxHashMap<String, String>,
+    /// English single-stem glossary entry -> concept key.
+    en_single: FxHashMap<String, String>,
+    /// First stem -> phrases starting with it, longest first.
+    en_phrases: FxHashMap<String, Vec<Phrase>>,
+    min_han_chars: usize,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("stop_en", &self.stop_en.len())
+            .field("stop_zh", &self.stop_zh.len())
+            .field("concepts_zh", &self.zh_concepts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct AnalyzerParts<'a> {
+    pub stop_en: &'a [String],
+    pub stop_zh: &'a [String],
+    pub user_dict: &'a [DictEntry],
+    pub glossary: &'a [Concept],
+    pub hmm: bool,
+    pub min_han_chars: usize,
+}
+
+pub fn concept_key(id: &str) -> String {
+    format!("@{id}")
+}
+
+impl Analyzer {
+    pub fn new(parts: AnalyzerParts<'_>) -> Self {
+        let mut jieba = Jieba::new();
+        for e in parts.user_dict {
+            jieba.add_word(&e.word, e.freq, e.tag.as_deref());
+        }
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut zh_concepts = FxHashMap::default();
+        let mut en_single = FxHashMap::default();
+        let mut en_phrases: FxHashMap<String, Vec<Phrase>> = FxHashMap::default();
+        for c in parts.glossary {
+            let key = concept_key(&c.id);
+            for w in &c.zh {
+                if !jieba.has_word(w) {
+                    jieba.add_word(w, Some(20_000), None);
+                }
+                zh_concepts.insert(w.clone(), key.clone());
+            }
+            for phrase in &c.en {
+                let mut ws = Vec::new();
+                english::words(phrase, &mut ws);
+                let stems: Vec<String> = ws
+                    .iter()
+                    .map(|w| {
+                        let s = &phrase[w.start..w.end];
+                        if w.product {
+                            product_key(s)
+                        } else {
+                            stemmer.stem(&s.to_lowercase()).into_owned()
+                        }
+                    })
+                    .collect();
+                match stems.len() {
+                    0 => {}
+                    1 => {
+                        en_single.insert(stems[0].clone(), key.clone());
+                    }
+                    _ => en_phrases
+                        .entry(stems[0].clone())
+                        .or_default()
+                        .push(Phrase {
+                            stems,
+                            key: key.clone(),
+                        }),
+                }
+            }
+        }
+        for list in en_phrases.values_mut() {
+            list.sort_by(|a, b| {
+                b.stems
+                    .len()
+                    .cmp(&a.stems.len())
+                    .then(a.stems.cmp(&b.stems))
+            });
+        }
+        Analyzer {
+            jieba,
+            hmm: parts.hmm,
+            stemmer,
+            stop_en: parts.stop_en.iter().cloned().collect(),
+            stop_zh: parts.stop_zh.iter().cloned().collect(),
+            zh_concepts,
+            en_single,
+            en_phrases,
+            min_han_chars: parts.min_han_chars,
+        }
+    }
+
+    /// Analyze one passage, appending its tokens to `out`.
+    pub fn analyze(&self, text: &str, cache: &mut Cache, out: &mut Vec<Token>) {
+        for (start, end, han) in script_runs(text) {
+            if han {
+                self.analyze_han(text, start, end, cache, out);
+            } else {
+                self.analyze_latin(text, start, end, cache, out);
+            }
+        }
+    }
+
+    fn analyze_han(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        cache: &mut Cache,
+        out: &mut Vec<Token>,
+    ) {
+        let run = &text[start..end];
+        for t in self.jieba.cut(run, self.hmm) {
+            let word = t.word;
+            let key = match cache.words.get_mut(word) {
+                Some(e) => {
+                    e.count += u64::from(e.key.is_some());
+                    e.key
+                }
+                None => {
+                    let key = self.han_key(word).map(|k| cache.intern(&k));
+                    cache.words.insert(
+                        word.into(),
+                        Entry {
+                            key,
+                            stem: "".into(),
+                            phrase_start: false,
+                            count: u64::from(key.is_some()),
+                        },
+                    );
+                    key
+                }
+            };
+            if let Some(key) = key {
+                out.push(Token {
+                    key,
+                    start: start + t.byte_start,
+                    end: start + t.byte_end,
+                });
+            }
+        }
+    }
+
+    fn han_key(&self, word: &str) -> Option<String> {
+        if let Some(k) = self.zh_concepts.get(word) {
+            return Some(k.clone());
+        }
+        let n = word.chars().count();
+        if n < self.min_han_chars || self.stop_zh.contains(word) || !word.chars().all(is_han) {
+            return None;
+        }
+        Some(word.to_string())
+    }
+
+    fn analyze_latin(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        cache: &mut Cache,
+        out: &mut Vec<Token>,
+    ) {
+        let run = &text[start..end];
+        let mut words = std::mem::take(&mut cache.words_buf);
+        words.clear();
+        english::words(run, &mut words);
+        // Resolve every word to its cache entry (lowercase surface as key).
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i];
+            let surface = &run[w.start..w.end];
+            let (key, phrase_start) = self.latin_entry(surface, w.product, cache);
+            if phrase_start {
+                if let Some((len, pkey)) = self.match_phrase(run, &words[i..], cache) {
+                    let last = words[i + len - 1];
+                    let id = cache.intern(&pkey);
+                    let lower = run[w.start..last.end].to_lowercase();
+                    cache.phrases.entry(lower.into()).or_insert((id, 0)).1 += 1;
+                    out.push(Token {
+                        key: id,
+                        start: start + w.start,
+                        end: start + last.end,
+                    });
+                    i += len;
+                    continue;
+                }
+            }
+            if let Some(key) = key {
+                let lower = lowercase(surface, &mut cache.lower);
+                if let Some(e) = cache.words.get_mut(lower) {
+                    e.count += 1;
+                }
+                out.push(Token {
+                    key,
+                    start: start + w.start,
+                    end: start + w.end,
+                });
+            }
+            i += 1;
+        }
+        cache.words_buf = words;
+    }
+
+    /// The cache entry of a Latin word: (key id, starts a phrase).
+    fn latin_entry(&self, surface: &str, product: bool, cache: &mut Cache) -> (Option<u32>, bool) {
+        let lower = lowercase(surface, &mut cache.lower);
+        if let Some(e) = cache.words.get(lower) {
+            return (e.key, e.phrase_start);
+        }
+        let lower = lower.to_string();
+        let (stem, key) = if product {
+            let k = product_key(&lower);
+            (k.clone(), Some(k))
+        } else {
+            let stem = self.stemmer.stem(&lower).into_owned();
+            let dropped = self.stop_en.contains(&lower)
+                || lower.chars().count() < 2
+                || lower
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+            let key = if let Some(k) = self.en_single.get(&stem) {
+                Some(k.clone())
+            } else if dropped {
+                None
+            } else {
+                Some(stem.clone())
+            };
+            (stem, key)
+        };
+        let phrase_start = self.en_phrases.contains_key(&stem);
+        let key = key.map(|k| cache.intern(&k));
+        cache.words.insert(
+            lower.into(),
+            Entry {
+                key,
+                stem: stem.into(),
+                phrase_start,
+                count: 0,
+            },
+        );
+        (key, phrase_start)
+    }
+
+    /// Longest glossary phrase at the start of `words`: (its length, key).
+    fn match_phrase(
+        &self,
+        run: &str,
+        words: &[Word],
+        cache: &mut Cache,
+    ) -> Option<(usize, String)> {
+        let first = self.stem_of(run, words[0], cache);
+        let candidates = self.en_phrases.get(&first)?;
+        for p in candidates {
+            if p.stems.len() > words.len() {
+                continue;
+            }
+            // Words of a phrase are separated by spaces or hyphens only.
+            let adjacent = words.windows(2).take(p.stems.len() - 1).all(|ab| {
+                let gap = &run[ab[0].end..ab[1].start];
+                gap == " " || gap == "-"
+            });
+            if !adjacent {
+                continue;
+            }
+            let all = (1..p.stems.len()).all(|k| self.stem_of(run, words[k], cache) == p.stems[k]);
+            if all {
+                return Some((p.stems.len(), p.key.clone()));
+            }
+        }
+        None
+    }
+
+    fn stem_of(&self, run: &str, w: Word, cache: &mut Cache) -> String {
+        let surface = &run[w.start..w.end];
+        self.latin_entry(surface, w.product, cache);
+        let lower = lowercase(surface, &mut cache.lower);
+        cache
+            .words
+            .get(lower)
+            .map(|e| e.stem.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Lowercase into a reused buffer, skipping the copy for lowercase words.
+fn lowercase<'a>(s: &'a str, buf: &'a mut String) -> &'a str {
+    if !s.chars().any(char::is_uppercase) {
+        return s;
+    }
+    buf.clear();
+    for c in s.chars() {
+        buf.extend(c.to_lowercase());
+    }
+    buf.as_str()
+}
+
+/// Maximal runs of Han and non-Han text: (start, end, is_han), byte offsets.
+pub fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, c) = chars.next()?;
+        let han = is_han(c);
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if is_han(c) != han {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        Some((start, end, han))
+    })
+}

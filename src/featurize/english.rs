@@ -1,0 +1,132 @@
+//! The English tokenizer: Unicode words (UAX #29) with two repairs a news
+//! tokenizer needs in this field: product names stay whole (`GPT-4o`,
+//! `Qwen-2`, `Llama 3.1`, `GPT-3.5`), and possessives are cut (`OpenAI's`).
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A word of a non-Han run: byte offsets into the run, and whether it is a
+/// merged product name (never stemmed, never a stop word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+    pub product: bool,
+}
+
+/// Model families whose version follows after a space ("Llama 3.1", "Claude 3").
+const VERSIONED_NAMES: &[&str] = &[
+    "gpt", "llama", "claude", "qwen", "glm", "chatglm", "ernie", "gemini", "deepseek", "kimi",
+    "baichuan", "pangu", "mistral", "mixtral", "phi", "yi", "moss", "doubao", "hunyuan", "spark",
+    "grok", "gemma", "falcon", "bert", "palm", "minimax", "internlm",
+];
+
+fn is_version(w: &str) -> bool {
+    let mut cs = w.chars();
+    cs.next().is_some_and(|c| c.is_ascii_digit())
+        && w.len() <= 6
+        && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+}
+
+fn has_digit(w: &str) -> bool {
+    w.bytes().any(|b| b.is_ascii_digit())
+}
+
+fn starts_alpha(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// Cut a trailing possessive: "OpenAI's" -> "OpenAI", "models’" stays.
+fn strip_possessive(text: &str, start: usize, end: usize) -> usize {
+    let w = &text[start..end];
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if w.len() > suffix.len() && w.ends_with(suffix) {
+            return end - suffix.len();
+        }
+    }
+    end
+}
+
+/// Words of `text` with byte offsets. Appends to `out` (reused across calls).
+pub fn words(text: &str, out: &mut Vec<Word>) {
+    let base = out.len();
+    for (start, w) in text.unicode_word_indices() {
+        let end = strip_possessive(text, start, start + w.len());
+        let word = &text[start..end];
+        if let Some(prev) = out[base..].last_mut() {
+            let gap = &text[prev.end..start];
+            let prev_word = &text[prev.start..prev.end];
+            let hyphen_version = gap == "-" && starts_alpha(prev_word) && has_digit(word);
+            let spaced_version = gap == " "
+                && is_version(word)
+                && !prev.product
+                && VERSIONED_NAMES.contains(&prev_word.to_ascii_lowercase().as_str());
+            let product_suffix = gap == "-" && prev.product && word.len() <= 8;
+            if hyphen_version || spaced_version || product_suffix {
+                prev.end = end;
+                prev.product = true;
+                continue;
+            }
+        }
+        out.push(Word {
+            start,
+            end,
+            product: false,
+        });
+    }
+}
+
+/// The feature key of a product name: lowercase, spaces as hyphens.
+pub fn product_key(surface: &str) -> String {
+    surface.to_lowercase().replace(' ', "-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<(&str, bool)> {
+        let mut v = Vec::new();
+        words(text, &mut v);
+        v.iter()
+            .map(|w| (&text[w.start..w.end], w.product))
+            .collect()
+    }
+
+    #[test]
+    fn product_names_stay_whole() {
+        assert_eq!(
+            toks("GPT-4o and Llama 3.1 beat Qwen-2, GPT-3.5 and Claude 3 Opus"),
+            vec![
+                ("GPT-4o", true),
+                ("and", false),
+                ("Llama 3.1", true),
+                ("beat", false),
+                ("Qwen-2", true),
+                ("GPT-3.5", true),
+                ("and", false),
+                ("Claude 3", true),
+                ("Opus", false),
+            ]
+        );
+        assert_eq!(toks("GPT-4-turbo")[0], ("GPT-4-turbo", true));
+        assert_eq!(product_key("Llama 3.1"), "llama-3.1");
+    }
+
+    #[test]
+    fn ordinary_hyphens_and_possessives() {
+        assert_eq!(
+            toks("OpenAI’s first-mover advantage in 2023 ended"),
+            vec![
+                ("OpenAI", false),
+                ("first", false),
+                ("mover", false),
+                ("advantage", false),
+                ("in", false),
+                ("2023", false),
+                ("ended", false)
+            ]
+        );
+        // A number after a plain word is not a version.
+        assert_eq!(toks("about 3.5 billion").len(), 3);
+    }
+}
