@@ -55,7 +55,7 @@ pub fn kmeans(
     let model = KMeans::params_with_rng(k, rng)
         .n_runs(params.n_init)
         .max_n_iterations(params.max_iter)
-        .tolerance(params.tolerance)
+        .tolerance(absolute_tolerance(x, params.tolerance))
         .fit(&dataset)
         .map_err(|e| ClusterError(e.to_string()))?;
     let labels: Array1<usize> = model.predict(x);
@@ -65,6 +65,24 @@ pub fn kmeans(
         centroids: model.centroids().clone(),
         inertia: model.inertia(),
     })
+}
+
+/// linfa stops when the centroids move less than its tolerance (the norm
+/// of the whole shift); `themes.tolerance` is relative, as scikit-learn's:
+/// squared shift <= tol x the mean variance of the columns. A fixed absolute
+/// tolerance made linfa run to `max_iter` on 20,000 short titles.
+fn absolute_tolerance(x: &Array2<f64>, relative: f64) -> f64 {
+    let mean_var = if x.nrows() == 0 || x.ncols() == 0 {
+        0.0
+    } else {
+        x.var_axis(Axis(0), 0.0).mean().unwrap_or(0.0)
+    };
+    let tol = (relative * mean_var).sqrt();
+    if tol > 0.0 {
+        tol
+    } else {
+        f64::EPSILON
+    }
 }
 
 /// Indices of at most `size` rows, sorted: all rows when there are few.
@@ -134,6 +152,74 @@ pub fn choose_k(
     }
 }
 
+/// Spherical k-means steps on the sparse rows themselves (unit length),
+/// starting from `labels`: centroid = normalised mean row, each row to the
+/// centroid of highest cosine (ties: the lower cluster). Stops early when no
+/// row moves. Sequential sums in row order: the same floats on any thread count.
+pub fn refine_sparse(m: &sprs::CsMat<f64>, labels: &mut [usize], k: usize, iterations: usize) {
+    let cols = m.cols();
+    if k == 0 || cols == 0 || !m.is_csr() {
+        return;
+    }
+    for _ in 0..iterations {
+        let mut centroids = vec![0.0f64; k * cols];
+        for (row, &c) in m.outer_iterator().zip(labels.iter()) {
+            let dst = &mut centroids[c * cols..(c + 1) * cols];
+            for (j, &v) in row.iter() {
+                dst[j] += v;
+            }
+        }
+        for c in centroids.chunks_mut(cols) {
+            let n = c.iter().map(|v| v * v).sum::<f64>().sqrt();
+            if n > 0.0 {
+                c.iter_mut().for_each(|v| *v /= n);
+            }
+        }
+        let mut moved = 0usize;
+        let new: Vec<usize> = m
+            .outer_iterator()
+            .zip(labels.iter())
+            .map(|(row, &old)| {
+                let mut best = (old, f64::NEG_INFINITY);
+                for c in 0..k {
+                    let cen = &centroids[c * cols..(c + 1) * cols];
+                    let s: f64 = row.iter().map(|(j, &v)| v * cen[j]).sum();
+                    if s > best.1 {
+                        best = (c, s);
+                    }
+                }
+                best.0
+            })
+            .collect();
+        for (l, n) in labels.iter_mut().zip(new) {
+            if *l != n {
+                moved += 1;
+                *l = n;
+            }
+        }
+        if moved == 0 {
+            break;
+        }
+    }
+}
+
+/// Mean row of each cluster (k x dims).
+pub fn centroids_of(x: &Array2<f64>, labels: &[usize], k: usize) -> Array2<f64> {
+    let mut c = Array2::<f64>::zeros((k, x.ncols()));
+    let mut counts = vec![0usize; k];
+    for (row, &l) in x.axis_iter(Axis(0)).zip(labels) {
+        let mut dst = c.row_mut(l);
+        dst += &row;
+        counts[l] += 1;
+    }
+    for (mut row, &n) in c.axis_iter_mut(Axis(0)).zip(&counts) {
+        if n > 0 {
+            row /= n as f64;
+        }
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +278,15 @@ mod tests {
         assert_eq!(c.k, 3);
         let (c, _, _) = choose_k(&x, &params(), 1).unwrap();
         assert!(c.k <= 2);
+    }
+
+    #[test]
+    fn tolerance_is_relative_to_the_spread() {
+        let (x, _) = blobs();
+        let t = absolute_tolerance(&x, 1e-4);
+        let wide = absolute_tolerance(&(&x * 10.0), 1e-4);
+        assert!((wide / t - 10.0).abs() < 1e-9);
+        assert!(absolute_tolerance(&Array2::zeros((3, 2)), 1e-4) > 0.0);
     }
 
     #[test]

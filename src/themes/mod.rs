@@ -20,6 +20,7 @@
 
 mod cluster;
 pub mod eval;
+pub mod eval_run;
 mod label;
 mod lsa;
 mod params;
@@ -168,6 +169,7 @@ pub fn find_themes(
     }
 
     let langs: Vec<Lang> = content.iter().map(|&i| passages[i].lang).collect();
+    let t0 = std::time::Instant::now();
     let mut sub = select_rows(&matrix, &content);
     weight_shared_terms(&mut sub, &langs, params.shared_term_weight);
     let lsa = randomized_svd(
@@ -177,13 +179,14 @@ pub fn find_themes(
         params.power_iterations,
         seed,
     )?;
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "themes: LSA");
     let mut x = lsa.embedding.clone();
     if params.center_by_language {
         center_by_language(&mut x, &langs);
     }
     normalize_rows(&mut x);
 
-    let (clustering, silhouette, trace) = match params.k {
+    let (mut clustering, silhouette, trace) = match params.k {
         Some(k) => (
             kmeans(&x, k.min(content.len()), params, seed)?,
             None,
@@ -198,6 +201,19 @@ pub fn find_themes(
             clustering.k
         ));
     }
+    if params.refine_iterations > 0 {
+        cluster::refine_sparse(
+            &sub,
+            &mut clustering.labels,
+            clustering.k,
+            params.refine_iterations,
+        );
+        clustering.centroids = cluster::centroids_of(&x, &clustering.labels, clustering.k);
+    }
+    tracing::debug!(
+        seconds = t0.elapsed().as_secs_f64(),
+        "themes: LSA and k-means"
+    );
     out.silhouette = silhouette;
     out.silhouette_by_k = trace
         .into_iter()

@@ -24,6 +24,8 @@ pub struct RawParams {
     /// k-means initialisations (k-means++), the best by inertia is kept.
     pub n_init: Option<i64>,
     pub max_iter: Option<i64>,
+    /// k-means stops when the squared centroid shift is below this share of
+    /// the mean column variance (scikit-learn's convention).
     pub tolerance: Option<f64>,
     /// Passages with fewer content tokens go to the other group.
     pub min_content_tokens: Option<i64>,
@@ -42,6 +44,8 @@ pub struct RawParams {
     pub shared_term_weight: Option<f64>,
     /// Subtract each language's mean LSA vector before k-means.
     pub center_by_language: Option<bool>,
+    /// Spherical k-means steps on the TF-IDF rows after k-means in LSA space.
+    pub refine_iterations: Option<i64>,
 }
 
 /// The validated `[themes]` section.
@@ -64,6 +68,7 @@ pub struct Params {
     pub representatives: usize,
     pub shared_term_weight: f64,
     pub center_by_language: bool,
+    pub refine_iterations: usize,
 }
 
 impl Default for Params {
@@ -145,6 +150,7 @@ impl RawParams {
             representatives: ranged("representatives", self.representatives, 3, 0, 100)?,
             shared_term_weight,
             center_by_language: self.center_by_language.unwrap_or(false),
+            refine_iterations: ranged("refine_iterations", self.refine_iterations, 0, 0, 1000)?,
         })
     }
 }

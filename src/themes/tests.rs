@@ -94,6 +94,7 @@ fn corpus() -> (Vec<Passage>, Features, Vec<usize>) {
         matrix: t.to_csr(),
         n_tokens,
         df: vec![1; terms().len()],
+        n_keys_seen: terms().len(),
     };
     (passages, features, truth)
 }
@@ -235,6 +236,7 @@ fn empty_vocabulary_and_empty_corpus_give_no_themes() {
         matrix: sprs::CsMat::zero((4, 0)),
         n_tokens: vec![5; 4],
         df: Vec::new(),
+        n_keys_seen: 0,
     };
     let t = find_themes(&refs, &features, &params(), 1).unwrap();
     assert!(t.themes.is_empty());
@@ -245,6 +247,7 @@ fn empty_vocabulary_and_empty_corpus_give_no_themes() {
         matrix: sprs::CsMat::zero((0, 0)),
         n_tokens: Vec::new(),
         df: Vec::new(),
+        n_keys_seen: 0,
     };
     let t = find_themes(&[], &none, &params(), 1).unwrap();
     assert!(t.themes.is_empty() && t.assignment.is_empty());
