@@ -211,8 +211,8 @@ fn main() -> ExitCode {
 fn print_row(name: &str, k: usize, v: &serde_json::Value, wall: f64, tool: &str) {
     let f = |key: &str| v.get(key).and_then(|x| x.as_f64());
     let n = v
-        .get("n")
-        .or(v.get("pairs"))
+        .get("pairs")
+        .or(v.get("n"))
         .and_then(|x| x.as_u64())
         .unwrap_or(0);
     let quality = match (f("nmi"), f("ari"), f("same_theme"), f("chance")) {

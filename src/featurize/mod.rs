@@ -50,6 +50,10 @@ pub struct RawParams {
     pub glossary: Vec<PathBuf>,
     /// Use the built-in glossary (the bilingual bridge). Default true.
     pub builtin_glossary: Option<bool>,
+    /// Add the CC-CEDICT English key beside each Chinese word the glossary
+    /// lacks: `"auto"` (in bilingual corpora only), `"on"` or `"off"`. Needs
+    /// the `cedict` build feature; default `"auto"` with it, `"off"` without.
+    pub cedict_fallback: Option<String>,
 }
 
 /// The validated `[featurize]` section.
@@ -63,6 +67,19 @@ pub struct Params {
     pub user_dict: Vec<PathBuf>,
     pub glossary: Vec<PathBuf>,
     pub builtin_glossary: bool,
+    pub cedict_fallback: Cedict,
+}
+
+/// When the CC-CEDICT fallback bridge is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cedict {
+    Off,
+    On,
+    /// Only when at least 2% (and 3) of the texts are English and as many
+    /// Chinese: on Chinese-only text the added English keys merge words of
+    /// different senses (THUCNews titles lost 0.08 NMI with them).
+    Auto,
 }
 
 impl RawParams {
@@ -92,6 +109,26 @@ impl RawParams {
                 .map(|p| if p.is_relative() { base.join(p) } else { p })
                 .collect()
         };
+        let cedict_fallback = match self.cedict_fallback.as_deref() {
+            None if cfg!(feature = "cedict") => Cedict::Auto,
+            None | Some("off") => Cedict::Off,
+            Some(v @ ("on" | "auto")) if !cfg!(feature = "cedict") => {
+                return Err(invalid(
+                    "featurize.cedict_fallback",
+                    format!("{v:?}"),
+                    "needs stancemap built with `--features cedict`",
+                ))
+            }
+            Some("on") => Cedict::On,
+            Some("auto") => Cedict::Auto,
+            Some(v) => {
+                return Err(invalid(
+                    "featurize.cedict_fallback",
+                    format!("{v:?}"),
+                    "\"auto\", \"on\" or \"off\"",
+                ))
+            }
+        };
         Ok(Params {
             weighting: Weighting {
                 min_df: min_df as u32,
@@ -105,6 +142,7 @@ impl RawParams {
             user_dict: resolve(self.user_dict),
             glossary: resolve(self.glossary),
             builtin_glossary: self.builtin_glossary.unwrap_or(true),
+            cedict_fallback,
         })
     }
 }
@@ -156,10 +194,38 @@ pub struct Features {
     pub n_keys_seen: usize,
 }
 
+/// Whether texts are bilingual enough for the CC-CEDICT bridge: at least 2%
+/// (and 3) of them mostly Han and as many mostly not (ingest's thresholds).
+fn bilingual(texts: &[&str]) -> bool {
+    let (mut zh, mut en) = (0usize, 0usize);
+    for t in texts {
+        let (mut han, mut other) = (0usize, 0usize);
+        for c in t.chars() {
+            if crate::ingest::is_han(c) {
+                han += 1;
+            } else if c.is_alphabetic() {
+                other += 1;
+            }
+        }
+        if han + other == 0 {
+            continue;
+        }
+        let share = han as f64 / (han + other) as f64;
+        if share >= 0.6 {
+            zh += 1;
+        } else if share <= 0.2 {
+            en += 1;
+        }
+    }
+    let need = (0.02 * texts.len() as f64).max(3.0);
+    zh as f64 >= need && en as f64 >= need
+}
+
 /// The featurizer: analyzers built once, then applied to any number of passages.
 #[derive(Debug)]
 pub struct Featurizer {
     analyzer: Analyzer,
+    cedict: Cedict,
     weighting: Weighting,
 }
 
@@ -207,9 +273,11 @@ impl Featurizer {
             glossary: &glossary,
             hmm: params.hmm,
             min_han_chars: params.min_han_chars,
+            cedict: params.cedict_fallback != Cedict::Off,
         });
         Ok(Featurizer {
             analyzer,
+            cedict: params.cedict_fallback,
             weighting: params.weighting,
         })
     }
@@ -222,6 +290,7 @@ impl Featurizer {
     /// `stancemap` tooling and anyone who wants to see what the analyzers do).
     pub fn analyze(&self, text: &str) -> Vec<(String, usize, usize)> {
         let mut cache = Cache::default();
+        cache.cedict = self.cedict != Cedict::Off;
         let mut out = Vec::new();
         self.analyzer.analyze(text, &mut cache, &mut out);
         out.iter()
@@ -233,26 +302,38 @@ impl Featurizer {
     /// `in_df[i]` (boilerplate is vectorised but does not shape the vocabulary).
     pub fn featurize(&self, texts: &[&str], in_df: &[bool]) -> Features {
         assert_eq!(texts.len(), in_df.len(), "one in_df flag per text");
+        let cedict = match self.cedict {
+            Cedict::Off => false,
+            Cedict::On => true,
+            Cedict::Auto => bilingual(texts),
+        };
         let partials: Vec<Partial> = texts
             .par_iter()
             .enumerate()
             .with_min_len(32)
-            .fold(Partial::default, |mut p, (i, text)| {
-                p.tokens.clear();
-                self.analyzer.analyze(text, &mut p.cache, &mut p.tokens);
-                let mut ids: Vec<u32> = p.tokens.iter().map(|t| t.key).collect();
-                let n = ids.len() as u32;
-                ids.sort_unstable();
-                let mut counts: tfidf::Counts = Vec::new();
-                for id in ids {
-                    match counts.last_mut() {
-                        Some((last, c)) if *last == id => *c += 1,
-                        _ => counts.push((id, 1)),
+            .fold(
+                || {
+                    let mut p = Partial::default();
+                    p.cache.cedict = cedict;
+                    p
+                },
+                |mut p, (i, text)| {
+                    p.tokens.clear();
+                    self.analyzer.analyze(text, &mut p.cache, &mut p.tokens);
+                    let mut ids: Vec<u32> = p.tokens.iter().map(|t| t.key).collect();
+                    let n = ids.len() as u32;
+                    ids.sort_unstable();
+                    let mut counts: tfidf::Counts = Vec::new();
+                    for id in ids {
+                        match counts.last_mut() {
+                            Some((last, c)) if *last == id => *c += 1,
+                            _ => counts.push((id, 1)),
+                        }
                     }
-                }
-                p.rows.push((i, counts, n));
-                p
-            })
+                    p.rows.push((i, counts, n));
+                    p
+                },
+            )
             .collect();
         self.merge(partials, texts.len(), in_df)
     }
@@ -381,7 +462,7 @@ mod tests {
                 &f,
                 "The models were lagging behind GPT-4o and Llama 3.1 in 2023, slowly."
             ),
-            vec!["model", "@gap", "gpt-4o", "llama-3.1", "slowli"]
+            vec!["@model", "@gap", "gpt-4o", "llama-3.1", "slowli"]
         );
     }
 
@@ -482,6 +563,61 @@ mod tests {
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn cedict_fallback_needs_the_build_feature() {
+        for v in ["on", "auto"] {
+            let raw = RawParams {
+                cedict_fallback: Some(v.into()),
+                ..Default::default()
+            };
+            assert_eq!(raw.check(Path::new(".")).is_ok(), cfg!(feature = "cedict"));
+        }
+        let off = RawParams {
+            cedict_fallback: Some("off".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            off.check(Path::new(".")).unwrap().cedict_fallback,
+            Cedict::Off
+        );
+        let bad = RawParams {
+            cedict_fallback: Some("yes".into()),
+            ..Default::default()
+        };
+        assert!(bad.check(Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn bilingual_needs_both_languages() {
+        let mut texts = vec!["Open source models"; 50];
+        assert!(!bilingual(&texts));
+        texts.extend(vec!["开源大模型"; 2]);
+        assert!(!bilingual(&texts));
+        texts.extend(vec!["开源大模型"; 2]);
+        assert!(bilingual(&texts));
+    }
+
+    #[cfg(feature = "cedict")]
+    #[test]
+    fn cedict_bridges_everyday_words() {
+        let f = fz();
+        let zh = keys(&f, "我的猫喜欢吃鱼。汤姆昨天买了新电脑。");
+        let en = keys(
+            &f,
+            "My cat likes eating fish. Tom bought a new computer yesterday.",
+        );
+        for w in ["cat", "fish", "tom", "yesterday"] {
+            assert!(zh.contains(&w.to_string()), "{w} missing from {zh:?}");
+            assert!(en.contains(&w.to_string()), "{w} missing from {en:?}");
+        }
+        // Beside the Chinese words, not instead of them.
+        assert!(zh.contains(&"汤姆".to_string()), "{zh:?}");
+        // Particles translate to English stop words: nothing is added.
+        assert!(!zh.iter().any(|k| k == "的" || k == "of"), "{zh:?}");
+        // Glossary words keep their concept.
+        assert_eq!(keys(&f, "预训练"), vec!["@pretraining"]);
     }
 
     #[test]

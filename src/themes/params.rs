@@ -15,7 +15,9 @@ pub struct RawParams {
     pub k: Option<i64>,
     pub k_min: Option<i64>,
     pub k_max: Option<i64>,
-    /// Dimensions of the LSA space (capped by the corpus size).
+    /// Dimensions of the LSA space, at most: a fifth of the clustered
+    /// passages (at least 10) caps it, so that a small corpus keeps only its
+    /// main directions instead of nearly all of them.
     pub n_components: Option<i64>,
     /// Power iterations of the randomized SVD.
     pub power_iterations: Option<i64>,
@@ -31,6 +33,9 @@ pub struct RawParams {
     pub min_content_tokens: Option<i64>,
     /// Clusters smaller than this go to the other group.
     pub min_theme_size: Option<i64>,
+    /// k-means initialisations run on a sample of at most this many
+    /// passages, the best then refined on all.
+    pub fit_sample: Option<i64>,
     /// Silhouette is quadratic: computed on at most this many passages.
     pub silhouette_sample: Option<i64>,
     /// Top terms kept per theme and language.
@@ -62,6 +67,7 @@ pub struct Params {
     pub tolerance: f64,
     pub min_content_tokens: u32,
     pub min_theme_size: usize,
+    pub fit_sample: usize,
     pub silhouette_sample: usize,
     pub top_terms: usize,
     pub label_terms: usize,
@@ -117,7 +123,7 @@ impl RawParams {
                 "a number above 0 and below 1",
             ));
         }
-        let shared_term_weight = self.shared_term_weight.unwrap_or(1.0);
+        let shared_term_weight = self.shared_term_weight.unwrap_or(3.0);
         if !(shared_term_weight.is_finite() && (0.1..=100.0).contains(&shared_term_weight)) {
             return Err(invalid(
                 "themes.shared_term_weight",
@@ -135,9 +141,10 @@ impl RawParams {
             n_init: ranged("n_init", self.n_init, 10, 1, 1000)?,
             max_iter: ranged("max_iter", self.max_iter, 300, 1, 100_000)? as u64,
             tolerance,
-            min_content_tokens: ranged("min_content_tokens", self.min_content_tokens, 4, 0, 1000)?
+            min_content_tokens: ranged("min_content_tokens", self.min_content_tokens, 5, 0, 1000)?
                 as u32,
-            min_theme_size: ranged("min_theme_size", self.min_theme_size, 2, 1, 1_000_000)?,
+            min_theme_size: ranged("min_theme_size", self.min_theme_size, 3, 1, 1_000_000)?,
+            fit_sample: ranged("fit_sample", self.fit_sample, 20_000, 100, 100_000_000)?,
             silhouette_sample: ranged(
                 "silhouette_sample",
                 self.silhouette_sample,
@@ -150,7 +157,7 @@ impl RawParams {
             representatives: ranged("representatives", self.representatives, 3, 0, 100)?,
             shared_term_weight,
             center_by_language: self.center_by_language.unwrap_or(false),
-            refine_iterations: ranged("refine_iterations", self.refine_iterations, 0, 0, 1000)?,
+            refine_iterations: ranged("refine_iterations", self.refine_iterations, 10, 0, 1000)?,
         })
     }
 }
@@ -191,6 +198,7 @@ mod tests {
             ("min_content_tokens = -1", "themes.min_content_tokens"),
             ("min_theme_size = 0", "themes.min_theme_size"),
             ("silhouette_sample = 3", "themes.silhouette_sample"),
+            ("fit_sample = 5", "themes.fit_sample"),
             ("top_terms = 0", "themes.top_terms"),
             ("label_terms = 11", "themes.label_terms"),
             ("shared_term_weight = 0.0", "themes.shared_term_weight"),
