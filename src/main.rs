@@ -1,1 +1,438 @@
-fn main() {}
+//! stancemap's command line: parse the arguments, call the library, turn
+//! errors into one clear line and an exit code (0 success, 1 run failure,
+//! 2 usage or config error, 3 lock held).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use stancemap::config::{Config, ConfigError, RawConfig, DEFAULT_CONFIG_FILE};
+use stancemap::featurize::Featurizer;
+use stancemap::run::{self, RunError};
+
+/// `println!` that gives up quietly when stdout is closed (`stancemap ... | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "stancemap",
+    version,
+    about = "Themes and stance toward OpenAI and Chinese models across English and Chinese articles"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Debug)]
+struct Global {
+    /// Config file (TOML). Default: ./stancemap.toml when it exists.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
+    /// More log lines (-v info, -vv debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug, Default)]
+struct CorpusArgs {
+    /// Corpus folder (default: seeds, or `corpus` in the config).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The nightly job: themes and stance over the corpus, report into OUT/<run-id>/ and OUT/latest.
+    Run {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        /// Output folder (default: reports, or `output` in the config).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Ingest and featurize only, and print the throughput: a quick benchmark on your own corpus.
+    Featurize {
+        #[command(flatten)]
+        corpus: CorpusArgs,
+    },
+    /// The stance of one text toward each target, as JSON (as in passages.jsonl).
+    Score {
+        /// Only this target (an id from the config: openai, china, ...).
+        #[arg(long, value_name = "ID")]
+        target: Option<String>,
+        /// A text file (UTF-8, UTF-16 with BOM or GB18030), or - for standard input (the default).
+        #[arg(value_name = "FILE | -")]
+        input: Option<PathBuf>,
+    },
+    /// Evaluate against labelled data (see README).
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
+    /// Show the configuration.
+    Config {
+        /// Print the resolved configuration as TOML.
+        #[arg(long)]
+        print: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Stance: macro-F1 on the labelled seed passages, out-of-domain stance
+    /// (NLPCC 2016, TweetEval) and polarity (ChnSentiCorp, SST-2).
+    Stance {
+        /// The folder of labelled data sets (e.g. ../shared/data).
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The labelled development set.
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "data/eval/stance_dev.jsonl"
+        )]
+        dev: PathBuf,
+        /// Where to write the dev-set predictions (for benches/stance_baselines.py).
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(&cli.global);
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure { message, code }) => {
+            eprintln!("stancemap: error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        Failure {
+            code: e.exit_code() as u8,
+            message: error_chain(&e),
+        }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure {
+            code: 2,
+            message: e.to_string(),
+        }
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        let t = inner.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = inner.source();
+    }
+    s
+}
+
+fn init_logging(g: &Global) {
+    let level = if g.quiet {
+        "error"
+    } else {
+        match g.verbose {
+            0 => "warn",
+            1 => "info",
+            _ => "debug",
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("stancemap={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Read the config file (explicit, or ./stancemap.toml if present), apply the
+/// flags, validate once.
+fn load_config(
+    g: &Global,
+    corpus: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> Result<Config, Failure> {
+    let (mut raw, base) = match &g.config {
+        Some(path) => (RawConfig::from_file(path)?, parent(path)),
+        None if Path::new(DEFAULT_CONFIG_FILE).is_file() => (
+            RawConfig::from_file(Path::new(DEFAULT_CONFIG_FILE))?,
+            PathBuf::from("."),
+        ),
+        None => (RawConfig::default(), PathBuf::from(".")),
+    };
+    if let Some(c) = corpus {
+        raw.corpus = Some(c);
+    }
+    if let Some(o) = out {
+        raw.output = Some(o);
+    }
+    if g.threads == Some(0) {
+        return Err(Failure {
+            code: 2,
+            message: "--threads 0: give a number of threads, at least 1".into(),
+        });
+    }
+    Ok(raw.check(&base)?)
+}
+
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn set_threads(n: Option<usize>) {
+    if let Some(n) = n {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+}
+
+fn execute(cli: Cli) -> Result<(), Failure> {
+    let g = &cli.global;
+    set_threads(g.threads);
+    match cli.command.unwrap_or(Command::Run {
+        corpus: CorpusArgs::default(),
+        out: None,
+    }) {
+        Command::Run { corpus, out } => {
+            let config = load_config(g, corpus.corpus, out)?;
+            let outcome = run::run(&config)?;
+            print_run_summary(&config, &outcome);
+            Ok(())
+        }
+        Command::Featurize { corpus } => {
+            let config = load_config(g, corpus.corpus, None)?;
+            featurize_command(&config)
+        }
+        Command::Score { target, input } => {
+            let config = load_config(g, None, None)?;
+            let (name, bytes) = match input.as_deref() {
+                None => ("standard input".to_string(), read_stdin()?),
+                Some(p) if p == Path::new("-") => ("standard input".to_string(), read_stdin()?),
+                Some(p) => (
+                    p.display().to_string(),
+                    std::fs::read(p).map_err(|e| Failure {
+                        code: 2,
+                        message: format!("{}: {e}", p.display()),
+                    })?,
+                ),
+            };
+            let text = stancemap::ingest::decode(&bytes)
+                .map_err(|e| Failure {
+                    code: 2,
+                    message: format!("{name}: {e}"),
+                })?
+                .text;
+            let value = stancemap::stance::score_command(&config.stance, target.as_deref(), &text)
+                .map_err(|e| Failure {
+                    code: 2,
+                    message: e.to_string(),
+                })?;
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Eval { what } => {
+            let config = load_config(g, None, None)?;
+            match what {
+                EvalCommand::Stance {
+                    data,
+                    dev,
+                    predictions,
+                } => {
+                    let corpus = stancemap::ingest::ingest(&config.corpus, &config.ingest)
+                        .map_err(RunError::from)?;
+                    let report = stancemap::stance::eval::report(
+                        &config.stance,
+                        &corpus,
+                        &dev,
+                        &data,
+                        predictions.as_deref(),
+                    )
+                    .map_err(|e| Failure {
+                        code: 1,
+                        message: e.to_string(),
+                    })?;
+                    say!("{}", report.trim_end());
+                }
+            }
+            Ok(())
+        }
+        Command::Config { print } => {
+            let config = load_config(g, None, None)?;
+            if !print {
+                say!("stancemap config --print shows the resolved configuration (defaults, then the file, then flags).");
+            } else {
+                let mut value = serde_json::to_value(&config).map_err(|e| Failure {
+                    code: 1,
+                    message: e.to_string(),
+                })?;
+                drop_nulls(&mut value);
+                let text = toml::to_string_pretty(&value).map_err(|e| Failure {
+                    code: 1,
+                    message: e.to_string(),
+                })?;
+                say!("{}", text.trim_end());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// TOML has no null: unset optional values are left out.
+fn drop_nulls(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure {
+            code: 1,
+            message: format!("standard input: {e}"),
+        })?;
+    Ok(bytes)
+}
+
+fn print_run_summary(config: &Config, o: &run::RunOutcome) {
+    let s = &o.corpus_summary;
+    let langs: Vec<String> = s
+        .passages_by_lang
+        .iter()
+        .map(|(l, n)| format!("{n} {l}"))
+        .collect();
+    say!(
+        "stancemap: read {} documents from {}",
+        s.documents,
+        config.corpus.display()
+    );
+    say!(
+        "  passages: {} ({}), {} flagged as boilerplate",
+        s.passages,
+        langs.join(", "),
+        s.boilerplate
+    );
+    say!(
+        "  vocabulary: {} terms over {} tokens",
+        s.vocabulary,
+        s.tokens
+    );
+    if o.skipped.is_empty() {
+        say!("  skipped: none");
+    } else {
+        say!("  skipped: {}", o.skipped.len());
+        for sk in &o.skipped {
+            say!("    {}: {}", sk.path, sk.reason);
+        }
+    }
+    say!(
+        "  report: {} (latest -> {})",
+        o.run_dir.display(),
+        o.latest.display()
+    );
+}
+
+fn featurize_command(config: &Config) -> Result<(), Failure> {
+    let featurizer = Featurizer::new(&config.featurize)?;
+    let t0 = Instant::now();
+    let corpus =
+        stancemap::ingest::ingest(&config.corpus, &config.ingest).map_err(RunError::from)?;
+    let t_ingest = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let features = run::featurize_passages(&corpus, &featurizer);
+    let t_feat = t1.elapsed().as_secs_f64();
+    let s = run::CorpusSummary::new(&corpus, &features);
+    let text_bytes: usize = corpus.passages().map(|p| p.text.len()).sum();
+    let mb = |b: f64, t: f64| if t > 0.0 { b / 1e6 / t } else { f64::INFINITY };
+    say!(
+        "corpus:      {} ({} documents, {} skipped)",
+        config.corpus.display(),
+        s.documents,
+        s.skipped
+    );
+    say!(
+        "bytes:       {} in files, {} of passage text",
+        s.bytes,
+        text_bytes
+    );
+    for (l, n) in &s.passages_by_lang {
+        say!("passages {:<5} {n}", format!("{l}:"));
+    }
+    say!(
+        "vocabulary:  {} terms ({} keys before min_df/max_df)",
+        s.vocabulary,
+        features.n_keys_seen
+    );
+    say!("non-zeros:   {}", s.nonzeros);
+    say!("threads:     {}", rayon::current_num_threads());
+    say!(
+        "ingest:      {t_ingest:.3} s ({:.1} MB/s of file bytes)",
+        mb(s.bytes as f64, t_ingest)
+    );
+    say!(
+        "featurize:   {t_feat:.3} s ({:.1} MB/s of passage text)",
+        mb(text_bytes as f64, t_feat)
+    );
+    for sk in &corpus.skipped {
+        say!("skipped:     {}: {}", sk.path, sk.reason);
+    }
+    Ok(())
+}

@@ -53,10 +53,6 @@ pub struct Cache {
     phrases: FxHashMap<Box<str>, (u32, u64)>,
     lower: String,
     words_buf: Vec<Word>,
-    /// Emit CC-CEDICT English keys beside Chinese words in this run (when the
-    /// analyzer has the fallback). Off by default: the featurizer turns it on
-    /// per corpus.
-    pub cedict: bool,
 }
 
 impl Cache {
@@ -72,10 +68,13 @@ impl Cache {
 
     /// Every surface form seen with its key and number of occurrences.
     pub fn surfaces(&self) -> impl Iterator<Item = (&str, u32, u64)> + '_ {
-        let words = self
-            .words
-            .iter()
-            .filter_map(|(s, e)| e.key.filter(|_| e.count > 0).map(|k| (&**s, k, e.count)));
+        let words = self.words.iter().flat_map(|(s, e)| {
+            [e.key, e.extra]
+                .into_iter()
+                .flatten()
+                .filter(|_| e.count > 0)
+                .map(|k| (&**s, k, e.count))
+        });
         let phrases = self.phrases.iter().map(|(s, &(k, n))| (&**s, k, n));
         words.chain(phrases)
     }
@@ -223,15 +222,13 @@ impl Analyzer {
             let word = t.word;
             let (key, extra) = match cache.words.get_mut(word) {
                 Some(e) => {
-                    e.count += u64::from(e.key.is_some());
+                    e.count += u64::from(e.key.is_some() || e.extra.is_some());
                     (e.key, e.extra)
                 }
                 None => {
                     let key = self.han_key(word).map(|k| cache.intern(&k));
-                    let extra = cache
-                        .cedict
-                        .then(|| self.cedict_extra(word))
-                        .flatten()
+                    let extra = self
+                        .cedict_extra(word)
                         .map(|k| cache.intern(&k))
                         .filter(|&e| Some(e) != key);
                     cache.words.insert(
@@ -240,7 +237,7 @@ impl Analyzer {
                             key,
                             stem: "".into(),
                             phrase_start: false,
-                            count: u64::from(key.is_some()),
+                            count: u64::from(key.is_some() || extra.is_some()),
                             extra,
                         },
                     );
@@ -270,8 +267,10 @@ impl Analyzer {
     }
 
     /// The English key a Chinese word also gets, by CC-CEDICT, when the
-    /// fallback is on and the glossary does not already bridge the word. It
-    /// is emitted beside the Chinese key, not instead of it: replacing the
+    /// fallback is on and the glossary does not already bridge the word,
+    /// marked `~` (`~cat`): the featurizer turns it into `cat` in bilingual
+    /// corpora and drops it in others (see [`super::CEDICT_MARK`]). It is
+    /// emitted beside the Chinese key, not instead of it: replacing the
     /// Chinese words cost 0.09 NMI on THUCNews titles (wrong senses, merged
     /// words), while the added English key is what bridges the languages.
     fn cedict_extra(&self, word: &str) -> Option<String> {
@@ -282,7 +281,9 @@ impl Analyzer {
         {
             return None;
         }
-        self.cedict_key(word).flatten()
+        self.cedict_key(word)
+            .flatten()
+            .map(|k| format!("{}{k}", super::CEDICT_MARK))
     }
 
     /// The English key of a Chinese word by its first CC-CEDICT gloss that

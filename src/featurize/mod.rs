@@ -194,30 +194,48 @@ pub struct Features {
     pub n_keys_seen: usize,
 }
 
-/// Whether texts are bilingual enough for the CC-CEDICT bridge: at least 2%
-/// (and 3) of them mostly Han and as many mostly not (ingest's thresholds).
-fn bilingual(texts: &[&str]) -> bool {
+/// Marks the CC-CEDICT key added beside a Chinese word (`~cat`): the
+/// analysis (cached per document) keeps it marked, and [`Featurizer`] decides
+/// per corpus whether it becomes `cat` or is dropped.
+pub const CEDICT_MARK: char = '~';
+
+/// Whether passages are bilingual enough for the CC-CEDICT bridge, from their
+/// keys: a passage is Chinese when at least 60% of its word tokens are
+/// Chinese words, English when at most 20% are (ingest's thresholds; bridged
+/// `@concepts` and `~` keys do not count); the corpus is bilingual when each
+/// language has at least 2% of the passages, and 3.
+fn bilingual(keys: &[&str], rows: &[tfidf::Counts]) -> bool {
+    let kind: Vec<Option<bool>> = keys
+        .iter()
+        .map(|k| {
+            if k.starts_with(['@', CEDICT_MARK]) {
+                None
+            } else {
+                Some(k.chars().any(crate::ingest::is_han))
+            }
+        })
+        .collect();
     let (mut zh, mut en) = (0usize, 0usize);
-    for t in texts {
-        let (mut han, mut other) = (0usize, 0usize);
-        for c in t.chars() {
-            if crate::ingest::is_han(c) {
-                han += 1;
-            } else if c.is_alphabetic() {
-                other += 1;
+    for row in rows {
+        let (mut han, mut latin) = (0u32, 0u32);
+        for &(k, c) in row {
+            match kind[k as usize] {
+                Some(true) => han += c,
+                Some(false) => latin += c,
+                None => {}
             }
         }
-        if han + other == 0 {
+        if han + latin == 0 {
             continue;
         }
-        let share = han as f64 / (han + other) as f64;
+        let share = f64::from(han) / f64::from(han + latin);
         if share >= 0.6 {
             zh += 1;
         } else if share <= 0.2 {
             en += 1;
         }
     }
-    let need = (0.02 * texts.len() as f64).max(3.0);
+    let need = (0.02 * rows.len() as f64).max(3.0);
     zh as f64 >= need && en as f64 >= need
 }
 
@@ -290,7 +308,6 @@ impl Featurizer {
     /// `stancemap` tooling and anyone who wants to see what the analyzers do).
     pub fn analyze(&self, text: &str) -> Vec<(String, usize, usize)> {
         let mut cache = Cache::default();
-        cache.cedict = self.cedict != Cedict::Off;
         let mut out = Vec::new();
         self.analyzer.analyze(text, &mut cache, &mut out);
         out.iter()
@@ -298,61 +315,51 @@ impl Featurizer {
             .collect()
     }
 
-    /// TF-IDF over `texts`. Document frequencies count only the passages with
-    /// `in_df[i]` (boilerplate is vectorised but does not shape the vocabulary).
+    /// TF-IDF over `texts`: the fast path, workers sharing nothing but the
+    /// analyzers. Document frequencies count only the passages with `in_df[i]`
+    /// (boilerplate is vectorised but does not shape the vocabulary).
     pub fn featurize(&self, texts: &[&str], in_df: &[bool]) -> Features {
         assert_eq!(texts.len(), in_df.len(), "one in_df flag per text");
-        let cedict = match self.cedict {
-            Cedict::Off => false,
-            Cedict::On => true,
-            Cedict::Auto => bilingual(texts),
-        };
         let partials: Vec<Partial> = texts
             .par_iter()
             .enumerate()
             .with_min_len(32)
-            .fold(
-                || {
-                    let mut p = Partial::default();
-                    p.cache.cedict = cedict;
-                    p
-                },
-                |mut p, (i, text)| {
-                    p.tokens.clear();
-                    self.analyzer.analyze(text, &mut p.cache, &mut p.tokens);
-                    let mut ids: Vec<u32> = p.tokens.iter().map(|t| t.key).collect();
-                    let n = ids.len() as u32;
-                    ids.sort_unstable();
-                    let mut counts: tfidf::Counts = Vec::new();
-                    for id in ids {
-                        match counts.last_mut() {
-                            Some((last, c)) if *last == id => *c += 1,
-                            _ => counts.push((id, 1)),
-                        }
+            .fold(Partial::default, |mut p, (i, text)| {
+                p.tokens.clear();
+                self.analyzer.analyze(text, &mut p.cache, &mut p.tokens);
+                let mut ids: Vec<u32> = p.tokens.iter().map(|t| t.key).collect();
+                let n = ids.len() as u32;
+                ids.sort_unstable();
+                let mut counts: tfidf::Counts = Vec::new();
+                for id in ids {
+                    match counts.last_mut() {
+                        Some((last, c)) if *last == id => *c += 1,
+                        _ => counts.push((id, 1)),
                     }
-                    p.rows.push((i, counts, n));
-                    p
-                },
-            )
+                }
+                p.rows.push((i, counts, n));
+                p
+            })
             .collect();
         self.merge(partials, texts.len(), in_df)
     }
 
     fn merge(&self, partials: Vec<Partial>, n: usize, in_df: &[bool]) -> Features {
         // One vocabulary, sorted by key.
-        let mut all: Vec<&str> = partials
+        let mut keys: Vec<&str> = partials
             .iter()
             .flat_map(|p| p.cache.keys.iter().map(|k| &**k))
             .collect();
-        all.sort_unstable();
-        all.dedup();
-        let global: FxHashMap<&str, u32> = all
+        keys.sort_unstable();
+        keys.dedup();
+        let global: FxHashMap<&str, u32> = keys
             .iter()
             .enumerate()
             .map(|(i, k)| (*k, i as u32))
             .collect();
         let mut rows: Vec<tfidf::Counts> = vec![Vec::new(); n];
         let mut n_tokens = vec![0u32; n];
+        let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
         for p in &partials {
             let remap: Vec<u32> = p.cache.keys.iter().map(|k| global[&**k]).collect();
             for (i, counts, nt) in &p.rows {
@@ -364,11 +371,180 @@ impl Featurizer {
                 rows[*i] = row;
                 n_tokens[*i] = *nt;
             }
+            for (surface, local, c) in p.cache.surfaces() {
+                *surfaces
+                    .entry((remap[local as usize], surface))
+                    .or_default() += c;
+            }
         }
-        let df_all = tfidf::document_frequencies(&rows, in_df, all.len());
+        self.weigh_rows(&keys, rows, n_tokens, &surfaces, in_df)
+    }
+
+    /// Analyze the passages of one document into key counts (the unit the
+    /// incremental cache stores). `cache` may be reused across documents.
+    pub fn analyze_document(&self, texts: &[&str], cache: &mut Cache) -> DocTerms {
+        let mut tokens = Vec::new();
+        let mut surfaces: FxHashMap<(u32, String), u64> = FxHashMap::default();
+        let mut passages = Vec::with_capacity(texts.len());
+        for text in texts {
+            tokens.clear();
+            self.analyzer.analyze(text, cache, &mut tokens);
+            let mut ids: Vec<u32> = tokens.iter().map(|t| t.key).collect();
+            ids.sort_unstable();
+            let mut counts: Vec<(String, u32)> = Vec::new();
+            let mut last = u32::MAX;
+            for id in ids {
+                if id == last {
+                    if let Some(c) = counts.last_mut() {
+                        c.1 += 1;
+                    }
+                } else {
+                    counts.push((cache.keys[id as usize].to_string(), 1));
+                    last = id;
+                }
+            }
+            counts.sort_unstable();
+            for t in &tokens {
+                let surface: String = text[t.start..t.end]
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                *surfaces.entry((t.key, surface)).or_default() += 1;
+            }
+            passages.push(PassageTerms {
+                n_tokens: tokens.len() as u32,
+                counts,
+            });
+        }
+        let mut surfaces: Vec<(String, String, u64)> = surfaces
+            .into_iter()
+            .map(|((k, s), n)| (s, cache.keys[k as usize].to_string(), n))
+            .collect();
+        surfaces.sort_unstable();
+        DocTerms { passages, surfaces }
+    }
+
+    /// TF-IDF over analyzed documents (fresh or from the cache), passages in
+    /// document order. Gives exactly what [`Featurizer::featurize`] gives.
+    pub fn weigh(&self, docs: &[&DocTerms], in_df: &[bool]) -> Features {
+        let mut keys: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| {
+                d.passages
+                    .iter()
+                    .flat_map(|p| p.counts.iter().map(|(k, _)| k.as_str()))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let global: FxHashMap<&str, u32> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let mut rows = Vec::new();
+        let mut n_tokens = Vec::new();
+        let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
+        for d in docs {
+            for p in &d.passages {
+                rows.push(
+                    p.counts
+                        .iter()
+                        .map(|(k, c)| (global[k.as_str()], *c))
+                        .collect(),
+                );
+                n_tokens.push(p.n_tokens);
+            }
+            for (s, k, n) in &d.surfaces {
+                if let Some(&id) = global.get(k.as_str()) {
+                    *surfaces.entry((id, s.as_str())).or_default() += n;
+                }
+            }
+        }
+        self.weigh_rows(&keys, rows, n_tokens, &surfaces, in_df)
+    }
+
+    /// The common end: document frequencies, pruning, IDF, the matrix and the
+    /// display forms. `rows` use ids into `keys` (sorted, distinct).
+    fn weigh_rows(
+        &self,
+        keys: &[&str],
+        rows: Vec<tfidf::Counts>,
+        n_tokens: Vec<u32>,
+        surfaces: &FxHashMap<(u32, &str), u64>,
+        in_df: &[bool],
+    ) -> Features {
+        if !keys.iter().any(|k| k.starts_with(CEDICT_MARK)) {
+            return self.weigh_resolved(keys, rows, n_tokens, surfaces, in_df);
+        }
+        // The CC-CEDICT keys: unmarked in bilingual corpora, dropped elsewhere.
+        let keep = match self.cedict {
+            Cedict::On => true,
+            Cedict::Off => false,
+            Cedict::Auto => bilingual(keys, &rows),
+        };
+        let renamed: Vec<Option<&str>> = keys
+            .iter()
+            .map(|k| match k.strip_prefix(CEDICT_MARK) {
+                Some(plain) => keep.then_some(plain),
+                None => Some(*k),
+            })
+            .collect();
+        let mut new_keys: Vec<&str> = renamed.iter().flatten().copied().collect();
+        new_keys.sort_unstable();
+        new_keys.dedup();
+        let index: FxHashMap<&str, u32> = new_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let remap: Vec<Option<u32>> = renamed.iter().map(|k| k.map(|k| index[k])).collect();
+        let mut n_tokens = n_tokens;
+        let rows: Vec<tfidf::Counts> = rows
+            .into_iter()
+            .zip(n_tokens.iter_mut())
+            .map(|(row, nt)| {
+                let mut out: tfidf::Counts = Vec::with_capacity(row.len());
+                for (k, c) in row {
+                    match remap[k as usize] {
+                        Some(id) => out.push((id, c)),
+                        None => *nt = nt.saturating_sub(c),
+                    }
+                }
+                out.sort_unstable();
+                out.dedup_by(|b, a| {
+                    if a.0 == b.0 {
+                        a.1 += b.1;
+                        true
+                    } else {
+                        false
+                    }
+                });
+                out
+            })
+            .collect();
+        let mut new_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
+        for (&(k, s), &c) in surfaces {
+            if let Some(id) = remap[k as usize] {
+                *new_surfaces.entry((id, s)).or_default() += c;
+            }
+        }
+        self.weigh_resolved(&new_keys, rows, n_tokens, &new_surfaces, in_df)
+    }
+
+    fn weigh_resolved(
+        &self,
+        keys: &[&str],
+        mut rows: Vec<tfidf::Counts>,
+        n_tokens: Vec<u32>,
+        surfaces: &FxHashMap<(u32, &str), u64>,
+        in_df: &[bool],
+    ) -> Features {
+        assert_eq!(rows.len(), in_df.len(), "one in_df flag per passage");
+        let df_all = tfidf::document_frequencies(&rows, in_df, keys.len());
         let n_docs = in_df.iter().filter(|&&b| b).count();
         let keep = tfidf::keep_terms(&df_all, n_docs, &self.weighting);
-        let mut new_id = vec![u32::MAX; all.len()];
+        let mut new_id = vec![u32::MAX; keys.len()];
         let mut kept = 0u32;
         for (i, &k) in keep.iter().enumerate() {
             if k {
@@ -382,7 +558,7 @@ impl Featurizer {
                 *t != u32::MAX
             });
         }
-        let df: Vec<u32> = (0..all.len())
+        let df: Vec<u32> = (0..keys.len())
             .filter(|&i| keep[i])
             .map(|i| df_all[i])
             .collect();
@@ -391,55 +567,65 @@ impl Featurizer {
             .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
             .collect();
         let matrix = tfidf::matrix(&rows, &idf, self.weighting.sublinear_tf);
-        let terms = self.display_terms(&partials, &all, &global, &new_id, kept as usize);
+        let terms = display_terms(keys, surfaces, &new_id, kept as usize);
         Features {
             terms,
             matrix,
             n_tokens,
             df,
-            n_keys_seen: all.len(),
+            n_keys_seen: keys.len(),
         }
     }
+}
 
-    /// Each kept term with its most frequent English and Chinese surface forms.
-    fn display_terms(
-        &self,
-        partials: &[Partial],
-        all: &[&str],
-        global: &FxHashMap<&str, u32>,
-        new_id: &[u32],
-        n_kept: usize,
-    ) -> Vec<Term> {
-        let mut counts: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        for p in partials {
-            for (surface, local, c) in p.cache.surfaces() {
-                let id = new_id[global[&*p.cache.keys[local as usize]] as usize];
-                if id != u32::MAX {
-                    *counts.entry((id, surface)).or_default() += c;
-                }
-            }
+/// Each kept term with its most frequent English and Chinese surface forms
+/// (ties broken by the surface's order, so the choice is deterministic).
+fn display_terms(
+    keys: &[&str],
+    surfaces: &FxHashMap<(u32, &str), u64>,
+    new_id: &[u32],
+    n_kept: usize,
+) -> Vec<Term> {
+    let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
+    for (&(global, s), &c) in surfaces {
+        let id = new_id[global as usize];
+        if id == u32::MAX {
+            continue;
         }
-        let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
-        for (&(id, s), &c) in &counts {
-            let slot = &mut best[id as usize][usize::from(s.chars().any(crate::ingest::is_han))];
-            let better = match slot {
-                None => true,
-                Some((bc, bs)) => c > *bc || (c == *bc && s < *bs),
-            };
-            if better {
-                *slot = Some((c, s));
-            }
+        let slot = &mut best[id as usize][usize::from(s.chars().any(crate::ingest::is_han))];
+        let better = match slot {
+            None => true,
+            Some((bc, bs)) => c > *bc || (c == *bc && s < *bs),
+        };
+        if better {
+            *slot = Some((c, s));
         }
-        all.iter()
-            .zip(new_id)
-            .filter(|(_, &id)| id != u32::MAX)
-            .map(|(key, &id)| Term {
-                key: key.to_string(),
-                en: best[id as usize][0].map(|(_, s)| s.to_string()),
-                zh: best[id as usize][1].map(|(_, s)| s.to_string()),
-            })
-            .collect()
     }
+    keys.iter()
+        .zip(new_id)
+        .filter(|(_, &id)| id != u32::MAX)
+        .map(|(key, &id)| Term {
+            key: key.to_string(),
+            en: best[id as usize][0].map(|(_, s)| s.to_string()),
+            zh: best[id as usize][1].map(|(_, s)| s.to_string()),
+        })
+        .collect()
+}
+
+/// One passage analyzed: its feature keys with counts (sorted by key) and its
+/// number of content tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassageTerms {
+    pub counts: Vec<(String, u32)>,
+    pub n_tokens: u32,
+}
+
+/// One document analyzed: its passages, and how often each surface form
+/// produced each key (surface, key, count), sorted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocTerms {
+    pub passages: Vec<PassageTerms>,
+    pub surfaces: Vec<(String, String, u64)>,
 }
 
 #[cfg(test)]
@@ -591,12 +777,16 @@ mod tests {
 
     #[test]
     fn bilingual_needs_both_languages() {
-        let mut texts = vec!["Open source models"; 50];
-        assert!(!bilingual(&texts));
-        texts.extend(vec!["开源大模型"; 2]);
-        assert!(!bilingual(&texts));
-        texts.extend(vec!["开源大模型"; 2]);
-        assert!(bilingual(&texts));
+        // Keys: 0 "@open-source", 1 "model", 2 "~cat", 3 "模型".
+        let keys = ["@open-source", "model", "~cat", "模型"];
+        let en: tfidf::Counts = vec![(0, 1), (1, 2)];
+        let zh: tfidf::Counts = vec![(0, 1), (2, 1), (3, 2)];
+        let mut rows = vec![en; 50];
+        assert!(!bilingual(&keys, &rows));
+        rows.extend(vec![zh.clone(); 2]);
+        assert!(!bilingual(&keys, &rows));
+        rows.extend(vec![zh; 2]);
+        assert!(bilingual(&keys, &rows));
     }
 
     #[cfg(feature = "cedict")]
@@ -609,7 +799,7 @@ mod tests {
             "My cat likes eating fish. Tom bought a new computer yesterday.",
         );
         for w in ["cat", "fish", "tom", "yesterday"] {
-            assert!(zh.contains(&w.to_string()), "{w} missing from {zh:?}");
+            assert!(zh.contains(&format!("~{w}")), "~{w} missing from {zh:?}");
             assert!(en.contains(&w.to_string()), "{w} missing from {en:?}");
         }
         // Beside the Chinese words, not instead of them.
@@ -618,6 +808,26 @@ mod tests {
         assert!(!zh.iter().any(|k| k == "的" || k == "of"), "{zh:?}");
         // Glossary words keep their concept.
         assert_eq!(keys(&f, "预训练"), vec!["@pretraining"]);
+        // Bilingual texts: `~cat` becomes `cat`, shared with English.
+        let mut texts = vec!["我的猫喜欢吃鱼。"; 5];
+        texts.extend(vec!["My cat likes fish."; 5]);
+        texts.extend(vec!["Stocks fell on Monday."; 5]);
+        let feats = f.featurize(&texts, &vec![true; texts.len()]);
+        let cat = feats.terms.iter().find(|t| t.key == "cat").expect("cat");
+        assert_eq!(cat.zh.as_deref(), Some("猫"));
+        assert!(feats.terms.iter().all(|t| !t.key.starts_with('~')));
+        // Chinese only: the dictionary keys are dropped.
+        let zh_only = vec!["我的猫喜欢吃鱼。"; 5];
+        let feats = f.featurize(&zh_only, &[true; 5]);
+        assert!(feats
+            .terms
+            .iter()
+            .all(|t| t.key != "cat" && !t.key.starts_with('~')));
+        assert!(
+            feats.n_tokens.iter().all(|&n| n == 1),
+            "{:?}",
+            feats.n_tokens
+        );
     }
 
     #[test]
@@ -656,5 +866,35 @@ mod tests {
         assert_eq!(a.terms, b.terms);
         assert_eq!(a.matrix, b.matrix);
         assert_eq!(a.n_tokens, b.n_tokens);
+    }
+
+    #[test]
+    fn per_document_path_equals_fast_path() {
+        let f = fz();
+        let docs: Vec<Vec<String>> = (0..6)
+            .map(|d| {
+                (0..20)
+                    .map(|i| format!("OpenAI's GPT-4o 在预训练上受挫 model{} lagging behind open-source Qwen 模型{}", (d + i) % 5, i % 3))
+                    .collect()
+            })
+            .collect();
+        let flat: Vec<&str> = docs.iter().flatten().map(String::as_str).collect();
+        let mask: Vec<bool> = (0..flat.len()).map(|i| i % 7 != 0).collect();
+        let fast = f.featurize(&flat, &mask);
+        let mut cache = Cache::default();
+        let analyzed: Vec<DocTerms> = docs
+            .iter()
+            .map(|d| {
+                f.analyze_document(
+                    &d.iter().map(String::as_str).collect::<Vec<_>>(),
+                    &mut cache,
+                )
+            })
+            .collect();
+        let slow = f.weigh(&analyzed.iter().collect::<Vec<_>>(), &mask);
+        assert_eq!(fast.terms, slow.terms);
+        assert_eq!(fast.matrix, slow.matrix);
+        assert_eq!(fast.n_tokens, slow.n_tokens);
+        assert_eq!(fast.df, slow.df);
     }
 }

@@ -1,0 +1,303 @@
+//! The nightly run: lock the output folder, run the stages in order, have the
+//! report written into a hidden temporary run folder, then publish it: rename
+//! it into place and move `latest` to it atomically. A run that fails or is
+//! killed at any point leaves the last good report and `latest` untouched.
+
+mod cache;
+mod publish;
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::config::{Config, ConfigError};
+use crate::featurize::{Features, Featurizer};
+use crate::ingest::IngestError;
+use crate::stance::{self, PassageStance, StanceSummary};
+use crate::{Corpus, Lang, Skipped};
+
+pub use publish::Lock;
+use publish::{clean_incomplete, new_run_id, prune_runs, publish_latest};
+
+/// Why a run did not complete. Each maps to an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("output {}: {source}", path.display())]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("another run holds the lock on {}: {holder}", path.display())]
+    Locked { path: PathBuf, holder: String },
+}
+
+impl RunError {
+    /// 1 a failure of the run, 2 a config error or a corpus that is not there,
+    /// 3 the lock is held.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RunError::Config(_) | RunError::Ingest(_) => 2,
+            RunError::Locked { .. } => 3,
+            _ => 1,
+        }
+    }
+}
+
+pub(crate) fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
+    move |source| RunError::Output {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Time per stage, in milliseconds, in the order the stages ran.
+#[derive(Debug, Default, Serialize)]
+pub struct Timings(Vec<(String, u64)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0
+            .push((stage.to_string(), t.elapsed().as_millis() as u64));
+        tracing::info!(stage, ms = t.elapsed().as_millis() as u64, "stage done");
+        out
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.0.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+    }
+}
+
+/// What a finished run reports back.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub run_dir: PathBuf,
+    pub latest: PathBuf,
+    pub corpus_summary: CorpusSummary,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Counts for people and for the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorpusSummary {
+    pub documents: usize,
+    pub passages: usize,
+    pub passages_by_lang: std::collections::BTreeMap<Lang, usize>,
+    pub boilerplate: usize,
+    pub tokens: u64,
+    pub vocabulary: usize,
+    pub nonzeros: usize,
+    pub bytes: u64,
+    pub skipped: usize,
+}
+
+impl CorpusSummary {
+    pub fn new(corpus: &Corpus, features: &Features) -> Self {
+        let mut by_lang = std::collections::BTreeMap::new();
+        for p in corpus.passages() {
+            *by_lang.entry(p.lang).or_insert(0) += 1;
+        }
+        CorpusSummary {
+            documents: corpus.documents.len(),
+            passages: corpus.n_passages(),
+            passages_by_lang: by_lang,
+            boilerplate: corpus.passages().filter(|p| p.boilerplate).count(),
+            tokens: features.n_tokens.iter().map(|&n| u64::from(n)).sum(),
+            vocabulary: features.terms.len(),
+            nonzeros: features.matrix.nnz(),
+            bytes: corpus.documents.iter().map(|d| d.size).sum(),
+            skipped: corpus.skipped.len(),
+        }
+    }
+}
+
+/// TF-IDF over every passage of the corpus; boilerplate does not count for
+/// document frequencies.
+pub fn featurize_passages(corpus: &Corpus, featurizer: &Featurizer) -> Features {
+    let texts: Vec<&str> = corpus.passages().map(|p| p.text.as_str()).collect();
+    let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
+    featurizer.featurize(&texts, &in_df)
+}
+
+/// The nightly job.
+pub fn run(config: &Config) -> Result<RunOutcome, RunError> {
+    let out = &config.output;
+    fs::create_dir_all(out).map_err(out_err(out))?;
+    let _lock = Lock::acquire(out)?;
+    clean_incomplete(out);
+
+    let started = chrono::Utc::now();
+    let run_id = new_run_id(out, started);
+    let tmp = out.join(format!(".incomplete-{run_id}"));
+    fs::create_dir(&tmp).map_err(out_err(&tmp))?;
+
+    let result = (|| {
+        let mut timings = Timings::default();
+        let featurizer = timings.time("load analyzers", || Featurizer::new(&config.featurize))?;
+        let scorer = timings.time("load lexicons", || stance::Scorer::new(&config.stance))?;
+        let mut cache = cache::DocCache::open(out, &cache::fingerprint(config));
+        let analyzed = timings.time("ingest", || cache.ingest(config, &featurizer))?;
+        let corpus = Corpus {
+            documents: analyzed.documents,
+            skipped: analyzed.skipped,
+        };
+        let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
+        let features = timings.time("featurize", || {
+            featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
+        });
+        let themes: Option<Vec<Option<u32>>> = None;
+        let (stances, stance_summary) = timings.time("stance", || {
+            stance::run_stage(&scorer, &corpus, themes.as_deref())
+        });
+        let summary = CorpusSummary::new(&corpus, &features);
+        let manifest = manifest(
+            config,
+            &corpus,
+            &analyzed.origins,
+            &summary,
+            &run_id,
+            started,
+            &timings,
+        );
+        timings.time("report", || {
+            write_data_files(
+                &tmp,
+                &corpus,
+                &features,
+                themes.as_deref(),
+                &stances,
+                &stance_summary,
+                &manifest,
+            )
+        })?;
+        cache.save();
+        Ok::<_, RunError>((corpus, summary))
+    })();
+    let (corpus, corpus_summary) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+
+    let run_dir = out.join(&run_id);
+    fs::rename(&tmp, &run_dir).map_err(out_err(&run_dir))?;
+    let latest = publish_latest(out, &run_id)?;
+    prune_runs(out, config.keep_runs, &run_id);
+    Ok(RunOutcome {
+        run_dir,
+        latest,
+        corpus_summary,
+        skipped: corpus.skipped,
+    })
+}
+
+fn manifest(
+    config: &Config,
+    corpus: &Corpus,
+    origins: &[cache::Origin],
+    summary: &CorpusSummary,
+    run_id: &str,
+    started: chrono::DateTime<chrono::Utc>,
+    timings: &Timings,
+) -> serde_json::Value {
+    let inputs: Vec<_> = corpus
+        .documents
+        .iter()
+        .zip(origins)
+        .map(|(d, o)| {
+            json!({
+                "doc": d.id, "sha256": d.sha256, "size": d.size, "encoding": d.encoding,
+                "passages": d.passages.len(), "date": d.meta.date, "title": d.meta.title,
+                "origin": o,
+            })
+        })
+        .collect();
+    let count = |o: cache::Origin| origins.iter().filter(|&&x| x == o).count();
+    json!({
+        "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "run_id": run_id,
+        "started": started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "config": config,
+        "inputs": inputs,
+        "skipped": corpus.skipped,
+        "counts": summary,
+        "cache": {
+            "cached": count(cache::Origin::Cached),
+            "read_cached": count(cache::Origin::ReadCached),
+            "analyzed": count(cache::Origin::Analyzed),
+        },
+        "timings_ms": timings.to_json(),
+    })
+}
+
+/// passages.jsonl and manifest.json (the report stage takes this over as it grows).
+fn write_data_files(
+    dir: &Path,
+    corpus: &Corpus,
+    features: &Features,
+    themes: Option<&[Option<u32>]>,
+    stances: &[PassageStance],
+    stance_summary: &StanceSummary,
+    manifest: &serde_json::Value,
+) -> Result<(), RunError> {
+    #[derive(Serialize)]
+    struct Record<'a> {
+        doc: &'a str,
+        line_start: u32,
+        line_end: u32,
+        lang: Lang,
+        boilerplate: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        boilerplate_kind: Option<&'a str>,
+        text: &'a str,
+        n_tokens: u32,
+        theme: Option<u32>,
+        stance: &'a PassageStance,
+    }
+    let path = dir.join("passages.jsonl");
+    let mut w = std::io::BufWriter::new(File::create(&path).map_err(out_err(&path))?);
+    for (i, ((p, &n), st)) in corpus
+        .passages()
+        .zip(&features.n_tokens)
+        .zip(stances)
+        .enumerate()
+    {
+        let r = Record {
+            doc: &p.doc,
+            line_start: p.line_start,
+            line_end: p.line_end,
+            lang: p.lang,
+            boilerplate: p.boilerplate,
+            boilerplate_kind: p.boilerplate_kind.as_deref(),
+            text: &p.text,
+            n_tokens: n,
+            theme: themes.and_then(|t| t[i]),
+            stance: st,
+        };
+        serde_json::to_writer(&mut w, &r).map_err(|e| RunError::Output {
+            path: path.clone(),
+            source: e.into(),
+        })?;
+        w.write_all(b"\n").map_err(out_err(&path))?;
+    }
+    w.flush().map_err(out_err(&path))?;
+    let path = dir.join("stance.json");
+    let text = serde_json::to_string_pretty(stance_summary).unwrap_or_default();
+    fs::write(&path, text + "\n").map_err(out_err(&path))?;
+    let path = dir.join("manifest.json");
+    let text = serde_json::to_string_pretty(manifest).unwrap_or_default();
+    fs::write(&path, text + "\n").map_err(out_err(&path))?;
+    Ok(())
+}
