@@ -17,7 +17,9 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use stancemap::config::RawConfig;
-use stancemap::themes::eval_run::{evaluate_labelled, evaluate_parallel, load, resolve, Dataset};
+use stancemap::themes::eval_run::{
+    default_k, evaluate_labelled, evaluate_parallel, load, resolve, Dataset,
+};
 
 struct Args {
     datasets: Vec<String>,
@@ -79,16 +81,6 @@ fn parse() -> Result<Args, String> {
         return Err("give at least one data set (e.g. bbc_news)".into());
     }
     Ok(a)
-}
-
-fn default_k(name: &str, parallel: bool) -> Option<usize> {
-    if parallel {
-        return Some(20);
-    }
-    [("thucnews", 10), ("ag_news", 4), ("bbc", 5)]
-        .iter()
-        .find(|(n, _)| name.contains(n))
-        .map(|&(_, k)| k)
 }
 
 /// Run the Python baseline on the same file; its one JSON line.
