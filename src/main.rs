@@ -98,7 +98,7 @@ enum EvalCommand {
     /// Stance: macro-F1 on the labelled seed passages, out-of-domain stance
     /// (NLPCC 2016, TweetEval) and polarity (ChnSentiCorp, SST-2).
     Stance {
-        /// The folder of labelled data sets (e.g. ../shared/data).
+        /// The folder of labelled data sets (the shared `data` folder beside the repository).
         #[arg(long, value_name = "DIR")]
         data: PathBuf,
         /// The labelled development set.

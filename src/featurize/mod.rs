@@ -50,6 +50,10 @@ pub struct RawParams {
     pub glossary: Vec<PathBuf>,
     /// Use the built-in glossary (the bilingual bridge). Default true.
     pub builtin_glossary: Option<bool>,
+    /// Add the CC-CEDICT English key beside each Chinese word the glossary
+    /// lacks: `"auto"` (in bilingual corpora only), `"on"` or `"off"`. Needs
+    /// the `cedict` build feature; default `"auto"` with it, `"off"` without.
+    pub cedict_fallback: Option<String>,
 }
 
 /// The validated `[featurize]` section.
@@ -63,6 +67,19 @@ pub struct Params {
     pub user_dict: Vec<PathBuf>,
     pub glossary: Vec<PathBuf>,
     pub builtin_glossary: bool,
+    pub cedict_fallback: Cedict,
+}
+
+/// When the CC-CEDICT fallback bridge is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cedict {
+    Off,
+    On,
+    /// Only when at least 2% (and 3) of the texts are English and as many
+    /// Chinese: on Chinese-only text the added English keys merge words of
+    /// different senses (THUCNews titles lost 0.08 NMI with them).
+    Auto,
 }
 
 impl RawParams {
@@ -92,6 +109,26 @@ impl RawParams {
                 .map(|p| if p.is_relative() { base.join(p) } else { p })
                 .collect()
         };
+        let cedict_fallback = match self.cedict_fallback.as_deref() {
+            None if cfg!(feature = "cedict") => Cedict::Auto,
+            None | Some("off") => Cedict::Off,
+            Some(v @ ("on" | "auto")) if !cfg!(feature = "cedict") => {
+                return Err(invalid(
+                    "featurize.cedict_fallback",
+                    format!("{v:?}"),
+                    "needs stancemap built with `--features cedict`",
+                ))
+            }
+            Some("on") => Cedict::On,
+            Some("auto") => Cedict::Auto,
+            Some(v) => {
+                return Err(invalid(
+                    "featurize.cedict_fallback",
+                    format!("{v:?}"),
+                    "\"auto\", \"on\" or \"off\"",
+                ))
+            }
+        };
         Ok(Params {
             weighting: Weighting {
                 min_df: min_df as u32,
@@ -105,6 +142,7 @@ impl RawParams {
             user_dict: resolve(self.user_dict),
             glossary: resolve(self.glossary),
             builtin_glossary: self.builtin_glossary.unwrap_or(true),
+            cedict_fallback,
         })
     }
 }
@@ -156,10 +194,56 @@ pub struct Features {
     pub n_keys_seen: usize,
 }
 
+/// Marks the CC-CEDICT key added beside a Chinese word (`~cat`): the
+/// analysis (cached per document) keeps it marked, and [`Featurizer`] decides
+/// per corpus whether it becomes `cat` or is dropped.
+pub const CEDICT_MARK: char = '~';
+
+/// Whether passages are bilingual enough for the CC-CEDICT bridge, from their
+/// keys: a passage is Chinese when at least 60% of its word tokens are
+/// Chinese words, English when at most 20% are (ingest's thresholds; bridged
+/// `@concepts` and `~` keys do not count); the corpus is bilingual when each
+/// language has at least 2% of the passages, and 3.
+fn bilingual(keys: &[&str], rows: &[tfidf::Counts]) -> bool {
+    let kind: Vec<Option<bool>> = keys
+        .iter()
+        .map(|k| {
+            if k.starts_with(['@', CEDICT_MARK]) {
+                None
+            } else {
+                Some(k.chars().any(crate::ingest::is_han))
+            }
+        })
+        .collect();
+    let (mut zh, mut en) = (0usize, 0usize);
+    for row in rows {
+        let (mut han, mut latin) = (0u32, 0u32);
+        for &(k, c) in row {
+            match kind[k as usize] {
+                Some(true) => han += c,
+                Some(false) => latin += c,
+                None => {}
+            }
+        }
+        if han + latin == 0 {
+            continue;
+        }
+        let share = f64::from(han) / f64::from(han + latin);
+        if share >= 0.6 {
+            zh += 1;
+        } else if share <= 0.2 {
+            en += 1;
+        }
+    }
+    let need = (0.02 * rows.len() as f64).max(3.0);
+    zh as f64 >= need && en as f64 >= need
+}
+
 /// The featurizer: analyzers built once, then applied to any number of passages.
 #[derive(Debug)]
 pub struct Featurizer {
     analyzer: Analyzer,
+    cedict: Cedict,
     weighting: Weighting,
 }
 
@@ -207,9 +291,11 @@ impl Featurizer {
             glossary: &glossary,
             hmm: params.hmm,
             min_han_chars: params.min_han_chars,
+            cedict: params.cedict_fallback != Cedict::Off,
         });
         Ok(Featurizer {
             analyzer,
+            cedict: params.cedict_fallback,
             weighting: params.weighting,
         })
     }
@@ -383,6 +469,72 @@ impl Featurizer {
     fn weigh_rows(
         &self,
         keys: &[&str],
+        rows: Vec<tfidf::Counts>,
+        n_tokens: Vec<u32>,
+        surfaces: &FxHashMap<(u32, &str), u64>,
+        in_df: &[bool],
+    ) -> Features {
+        if !keys.iter().any(|k| k.starts_with(CEDICT_MARK)) {
+            return self.weigh_resolved(keys, rows, n_tokens, surfaces, in_df);
+        }
+        // The CC-CEDICT keys: unmarked in bilingual corpora, dropped elsewhere.
+        let keep = match self.cedict {
+            Cedict::On => true,
+            Cedict::Off => false,
+            Cedict::Auto => bilingual(keys, &rows),
+        };
+        let renamed: Vec<Option<&str>> = keys
+            .iter()
+            .map(|k| match k.strip_prefix(CEDICT_MARK) {
+                Some(plain) => keep.then_some(plain),
+                None => Some(*k),
+            })
+            .collect();
+        let mut new_keys: Vec<&str> = renamed.iter().flatten().copied().collect();
+        new_keys.sort_unstable();
+        new_keys.dedup();
+        let index: FxHashMap<&str, u32> = new_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let remap: Vec<Option<u32>> = renamed.iter().map(|k| k.map(|k| index[k])).collect();
+        let mut n_tokens = n_tokens;
+        let rows: Vec<tfidf::Counts> = rows
+            .into_iter()
+            .zip(n_tokens.iter_mut())
+            .map(|(row, nt)| {
+                let mut out: tfidf::Counts = Vec::with_capacity(row.len());
+                for (k, c) in row {
+                    match remap[k as usize] {
+                        Some(id) => out.push((id, c)),
+                        None => *nt = nt.saturating_sub(c),
+                    }
+                }
+                out.sort_unstable();
+                out.dedup_by(|b, a| {
+                    if a.0 == b.0 {
+                        a.1 += b.1;
+                        true
+                    } else {
+                        false
+                    }
+                });
+                out
+            })
+            .collect();
+        let mut new_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
+        for (&(k, s), &c) in surfaces {
+            if let Some(id) = remap[k as usize] {
+                *new_surfaces.entry((id, s)).or_default() += c;
+            }
+        }
+        self.weigh_resolved(&new_keys, rows, n_tokens, &new_surfaces, in_df)
+    }
+
+    fn weigh_resolved(
+        &self,
+        keys: &[&str],
         mut rows: Vec<tfidf::Counts>,
         n_tokens: Vec<u32>,
         surfaces: &FxHashMap<(u32, &str), u64>,
@@ -496,7 +648,7 @@ mod tests {
                 &f,
                 "The models were lagging behind GPT-4o and Llama 3.1 in 2023, slowly."
             ),
-            vec!["model", "@gap", "gpt-4o", "llama-3.1", "slowli"]
+            vec!["@model", "@gap", "gpt-4o", "llama-3.1", "slowli"]
         );
     }
 
@@ -597,6 +749,85 @@ mod tests {
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn cedict_fallback_needs_the_build_feature() {
+        for v in ["on", "auto"] {
+            let raw = RawParams {
+                cedict_fallback: Some(v.into()),
+                ..Default::default()
+            };
+            assert_eq!(raw.check(Path::new(".")).is_ok(), cfg!(feature = "cedict"));
+        }
+        let off = RawParams {
+            cedict_fallback: Some("off".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            off.check(Path::new(".")).unwrap().cedict_fallback,
+            Cedict::Off
+        );
+        let bad = RawParams {
+            cedict_fallback: Some("yes".into()),
+            ..Default::default()
+        };
+        assert!(bad.check(Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn bilingual_needs_both_languages() {
+        // Keys: 0 "@open-source", 1 "model", 2 "~cat", 3 "模型".
+        let keys = ["@open-source", "model", "~cat", "模型"];
+        let en: tfidf::Counts = vec![(0, 1), (1, 2)];
+        let zh: tfidf::Counts = vec![(0, 1), (2, 1), (3, 2)];
+        let mut rows = vec![en; 50];
+        assert!(!bilingual(&keys, &rows));
+        rows.extend(vec![zh.clone(); 2]);
+        assert!(!bilingual(&keys, &rows));
+        rows.extend(vec![zh; 2]);
+        assert!(bilingual(&keys, &rows));
+    }
+
+    #[cfg(feature = "cedict")]
+    #[test]
+    fn cedict_bridges_everyday_words() {
+        let f = fz();
+        let zh = keys(&f, "我的猫喜欢吃鱼。汤姆昨天买了新电脑。");
+        let en = keys(
+            &f,
+            "My cat likes eating fish. Tom bought a new computer yesterday.",
+        );
+        for w in ["cat", "fish", "tom", "yesterday"] {
+            assert!(zh.contains(&format!("~{w}")), "~{w} missing from {zh:?}");
+            assert!(en.contains(&w.to_string()), "{w} missing from {en:?}");
+        }
+        // Beside the Chinese words, not instead of them.
+        assert!(zh.contains(&"汤姆".to_string()), "{zh:?}");
+        // Particles translate to English stop words: nothing is added.
+        assert!(!zh.iter().any(|k| k == "的" || k == "of"), "{zh:?}");
+        // Glossary words keep their concept.
+        assert_eq!(keys(&f, "预训练"), vec!["@pretraining"]);
+        // Bilingual texts: `~cat` becomes `cat`, shared with English.
+        let mut texts = vec!["我的猫喜欢吃鱼。"; 5];
+        texts.extend(vec!["My cat likes fish."; 5]);
+        texts.extend(vec!["Stocks fell on Monday."; 5]);
+        let feats = f.featurize(&texts, &vec![true; texts.len()]);
+        let cat = feats.terms.iter().find(|t| t.key == "cat").expect("cat");
+        assert_eq!(cat.zh.as_deref(), Some("猫"));
+        assert!(feats.terms.iter().all(|t| !t.key.starts_with('~')));
+        // Chinese only: the dictionary keys are dropped.
+        let zh_only = vec!["我的猫喜欢吃鱼。"; 5];
+        let feats = f.featurize(&zh_only, &[true; 5]);
+        assert!(feats
+            .terms
+            .iter()
+            .all(|t| t.key != "cat" && !t.key.starts_with('~')));
+        assert!(
+            feats.n_tokens.iter().all(|&n| n == 1),
+            "{:?}",
+            feats.n_tokens
+        );
     }
 
     #[test]
