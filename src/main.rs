@@ -95,6 +95,24 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum EvalCommand {
+    /// Themes: cluster a labelled set and print NMI and ARI against its
+    /// labels, or, on a parallel set (tatoeba), the share of translation
+    /// pairs whose two sides land in the same theme, against chance.
+    Themes {
+        /// A data set folder under --data (thucnews_titles_cn, ag_news_en,
+        /// bbc_news, tatoeba_cmn_eng_parallel), a folder with one JSONL file,
+        /// or a JSONL file.
+        dataset: String,
+        /// The folder of labelled data sets.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        data: PathBuf,
+        /// Number of themes (default: the set's number of classes; 20 for parallel sets).
+        #[arg(long)]
+        k: Option<usize>,
+        /// Use only the first N rows.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
     /// Stance: macro-F1 on the labelled seed passages, out-of-domain stance
     /// (NLPCC 2016, TweetEval) and polarity (ChnSentiCorp, SST-2).
     Stance {
@@ -289,6 +307,55 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Eval { what } => {
             let config = load_config(g, None, None)?;
             match what {
+                EvalCommand::Themes {
+                    dataset,
+                    data,
+                    k,
+                    limit,
+                } => {
+                    use stancemap::themes::eval_run;
+                    let fail = |e: eval_run::EvalError| Failure {
+                        code: 1,
+                        message: e.to_string(),
+                    };
+                    let path = eval_run::resolve(&dataset, &data).map_err(fail)?;
+                    let ds = eval_run::load(&path, limit).map_err(fail)?;
+                    let json = match &ds {
+                        eval_run::Dataset::Labelled(l) => {
+                            let k =
+                                k.or(eval_run::default_k(&dataset, false)).ok_or_else(|| {
+                                    Failure {
+                                        code: 2,
+                                        message: format!(
+                                            "{dataset}: give --k (the number of themes)"
+                                        ),
+                                    }
+                                })?;
+                            let r = eval_run::evaluate_labelled(
+                                l,
+                                k,
+                                &config.featurize,
+                                &config.themes,
+                                config.seed,
+                            )
+                            .map_err(fail)?;
+                            serde_json::to_string_pretty(&r)
+                        }
+                        eval_run::Dataset::Parallel(p) => {
+                            let k = k.or(eval_run::default_k(&dataset, true)).unwrap_or(20);
+                            let r = eval_run::evaluate_parallel(
+                                p,
+                                k,
+                                &config.featurize,
+                                &config.themes,
+                                config.seed,
+                            )
+                            .map_err(fail)?;
+                            serde_json::to_string_pretty(&r)
+                        }
+                    };
+                    say!("{}", json.unwrap_or_default());
+                }
                 EvalCommand::Stance {
                     data,
                     dev,

@@ -36,6 +36,8 @@ pub enum RunError {
         source: std::io::Error,
     },
     #[error(transparent)]
+    Themes(#[from] crate::themes::ThemesError),
+    #[error(transparent)]
     Report(#[from] crate::report::ReportError),
     #[error("another run holds the lock on {}: {holder}", path.display())]
     Locked { path: PathBuf, holder: String },
@@ -214,9 +216,12 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
         let features = timings.time("featurize", || {
             featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
         });
-        let themes: Option<Vec<Option<u32>>> = None;
+        let passages: Vec<&crate::Passage> = corpus.passages().collect();
+        let themes = timings.time("themes", || {
+            crate::themes::find_themes(&passages, &features, &config.themes, config.seed)
+        })?;
         let (stances, stance_summary) = timings.time("stance", || {
-            stance::run_stage(&scorer, &corpus, themes.as_deref())
+            stance::run_stage(&scorer, &corpus, Some(&themes.assignment))
         });
         let summary = CorpusSummary::new(&corpus, &features);
         let manifest = manifest(
@@ -232,7 +237,7 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
             let input = crate::report::ReportInput {
                 corpus: &corpus,
                 n_tokens: Some(&features.n_tokens),
-                themes: None,
+                themes: Some(&themes),
                 stance: Some(crate::report::StanceInput {
                     passages: &stances,
                     summary: &stance_summary,
