@@ -338,6 +338,7 @@ fn fixture() -> Fixture {
         other,
         assignment: assignment.clone(),
         coords,
+        ..Default::default()
     };
     let targets = ["china", "openai"];
     let stance: Vec<PassageStance> = passages
@@ -960,9 +961,13 @@ fn many_themes_documents_and_targets_lay_out() {
                 }
             })
             .collect(),
-        other: OtherGroup { size: assignment.iter().filter(|a| a.is_none()).count(), passages_by_lang: BTreeMap::new() },
+        other: OtherGroup {
+            size: assignment.iter().filter(|a| a.is_none()).count(),
+            ..Default::default()
+        },
         assignment: assignment.clone(),
         coords,
+        ..Default::default()
     };
     let targets = ["china", "meta", "openai"];
     let stance: Vec<PassageStance> = passages
