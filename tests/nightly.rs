@@ -330,3 +330,38 @@ fn is_root() -> bool {
         })
         .unwrap_or(false)
 }
+
+#[test]
+fn only_the_last_keep_runs_run_folders_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("keep.toml");
+    std::fs::write(&cfg, "keep_runs = 2\n").unwrap();
+    let out = dir.path().join("out");
+    let mut published = Vec::new();
+    for _ in 0..3 {
+        let o = stancemap(
+            &[
+                "--config",
+                cfg.to_str().unwrap(),
+                "run",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &repo(),
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        published.push(std::fs::read_link(out.join("latest")).unwrap());
+    }
+    let mut runs: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.') && n != "latest")
+        .collect();
+    runs.sort();
+    let want: Vec<String> = published[1..]
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(runs, want);
+}
