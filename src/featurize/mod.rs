@@ -327,17 +327,8 @@ impl Featurizer {
             .fold(Partial::default, |mut p, (i, text)| {
                 p.tokens.clear();
                 self.analyzer.analyze(text, &mut p.cache, &mut p.tokens);
-                let mut ids: Vec<u32> = p.tokens.iter().map(|t| t.key).collect();
-                let n = ids.len() as u32;
-                ids.sort_unstable();
-                let mut counts: tfidf::Counts = Vec::new();
-                for id in ids {
-                    match counts.last_mut() {
-                        Some((last, c)) if *last == id => *c += 1,
-                        _ => counts.push((id, 1)),
-                    }
-                }
-                p.rows.push((i, counts, n));
+                let counts = count_keys(&p.tokens);
+                p.rows.push((i, counts, p.tokens.len() as u32));
                 p
             })
             .collect();
@@ -346,17 +337,11 @@ impl Featurizer {
 
     fn merge(&self, partials: Vec<Partial>, n: usize, in_df: &[bool]) -> Features {
         // One vocabulary, sorted by key.
-        let mut keys: Vec<&str> = partials
-            .iter()
-            .flat_map(|p| p.cache.keys.iter().map(|k| &**k))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let global: FxHashMap<&str, u32> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (*k, i as u32))
-            .collect();
+        let (keys, global) = vocabulary(
+            partials
+                .iter()
+                .flat_map(|p| p.cache.keys.iter().map(|k| &**k)),
+        );
         let mut rows: Vec<tfidf::Counts> = vec![Vec::new(); n];
         let mut n_tokens = vec![0u32; n];
         let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
@@ -384,37 +369,31 @@ impl Featurizer {
     /// incremental cache stores). `cache` may be reused across documents.
     pub fn analyze_document(&self, texts: &[&str], cache: &mut Cache) -> DocTerms {
         let mut tokens = Vec::new();
-        let mut surfaces: FxHashMap<(u32, String), u64> = FxHashMap::default();
+        let mut raw_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
         let mut passages = Vec::with_capacity(texts.len());
         for text in texts {
             tokens.clear();
             self.analyzer.analyze(text, cache, &mut tokens);
-            let mut ids: Vec<u32> = tokens.iter().map(|t| t.key).collect();
-            ids.sort_unstable();
-            let mut counts: Vec<(String, u32)> = Vec::new();
-            let mut last = u32::MAX;
-            for id in ids {
-                if id == last {
-                    if let Some(c) = counts.last_mut() {
-                        c.1 += 1;
-                    }
-                } else {
-                    counts.push((cache.keys[id as usize].to_string(), 1));
-                    last = id;
-                }
-            }
+            let mut counts: Vec<(String, u32)> = count_keys(&tokens)
+                .into_iter()
+                .map(|(id, c)| (cache.keys[id as usize].to_string(), c))
+                .collect();
             counts.sort_unstable();
+            // Count surfaces as written; lowercase each distinct one once below.
             for t in &tokens {
-                let surface: String = text[t.start..t.end]
-                    .chars()
-                    .flat_map(char::to_lowercase)
-                    .collect();
-                *surfaces.entry((t.key, surface)).or_default() += 1;
+                *raw_surfaces
+                    .entry((t.key, &text[t.start..t.end]))
+                    .or_default() += 1;
             }
             passages.push(PassageTerms {
                 n_tokens: tokens.len() as u32,
                 counts,
             });
+        }
+        let mut surfaces: FxHashMap<(u32, String), u64> = FxHashMap::default();
+        for ((k, raw), n) in raw_surfaces {
+            let lower: String = raw.chars().flat_map(char::to_lowercase).collect();
+            *surfaces.entry((k, lower)).or_default() += n;
         }
         let mut surfaces: Vec<(String, String, u64)> = surfaces
             .into_iter()
@@ -427,21 +406,11 @@ impl Featurizer {
     /// TF-IDF over analyzed documents (fresh or from the cache), passages in
     /// document order. Gives exactly what [`Featurizer::featurize`] gives.
     pub fn weigh(&self, docs: &[&DocTerms], in_df: &[bool]) -> Features {
-        let mut keys: Vec<&str> = docs
-            .iter()
-            .flat_map(|d| {
-                d.passages
-                    .iter()
-                    .flat_map(|p| p.counts.iter().map(|(k, _)| k.as_str()))
-            })
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let global: FxHashMap<&str, u32> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (*k, i as u32))
-            .collect();
+        let (keys, global) = vocabulary(docs.iter().flat_map(|d| {
+            d.passages
+                .iter()
+                .flat_map(|p| p.counts.iter().map(|(k, _)| k.as_str()))
+        }));
         let mut rows = Vec::new();
         let mut n_tokens = Vec::new();
         let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
@@ -576,6 +545,33 @@ impl Featurizer {
             n_keys_seen: keys.len(),
         }
     }
+}
+
+/// A passage's tokens as (key id, count), sorted by key id.
+fn count_keys(tokens: &[Token]) -> tfidf::Counts {
+    let mut ids: Vec<u32> = tokens.iter().map(|t| t.key).collect();
+    ids.sort_unstable();
+    let mut counts: tfidf::Counts = Vec::new();
+    for id in ids {
+        match counts.last_mut() {
+            Some((last, c)) if *last == id => *c += 1,
+            _ => counts.push((id, 1)),
+        }
+    }
+    counts
+}
+
+/// The distinct keys, sorted (column order), and each key's column.
+fn vocabulary<'a>(keys: impl Iterator<Item = &'a str>) -> (Vec<&'a str>, FxHashMap<&'a str, u32>) {
+    let mut keys: Vec<&str> = keys.collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let index = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (*k, i as u32))
+        .collect();
+    (keys, index)
 }
 
 /// Each kept term with its most frequent English and Chinese surface forms

@@ -114,7 +114,14 @@ pub fn read_document(
     meta: &BTreeMap<String, DocMeta>,
     params: &Params,
 ) -> Result<Document, String> {
-    let md = std::fs::metadata(&file.path).map_err(|e| io_reason(&e))?;
+    let bytes = read_source(&file.path, params)?;
+    document_from_bytes(&file.id, &bytes, meta.get(&file.id).cloned(), params)
+}
+
+/// The bytes of a corpus file, refusing files over `ingest.max_file_mib`.
+/// `Err` carries the reason it was skipped.
+pub fn read_source(path: &Path, params: &Params) -> Result<Vec<u8>, String> {
+    let md = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
     if md.len() > params.max_file_mib * 1024 * 1024 {
         return Err(format!(
             "too large: {} bytes (ingest.max_file_mib = {})",
@@ -122,8 +129,7 @@ pub fn read_document(
             params.max_file_mib
         ));
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| io_reason(&e))?;
-    document_from_bytes(&file.id, &bytes, meta.get(&file.id).cloned(), params)
+    std::fs::read(path).map_err(|e| io_reason(&e))
 }
 
 /// Decode and split bytes already read (the cache and the fuzz tests use this).
@@ -150,7 +156,8 @@ pub fn document_from_bytes(
     })
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// Why a file could not be read, as the summary says it.
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
         std::io::ErrorKind::NotFound => "vanished while reading".into(),

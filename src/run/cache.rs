@@ -216,7 +216,7 @@ impl DocCache {
         featurizer: &Featurizer,
         words: &mut WordCache,
     ) -> Result<(Document, DocTerms, Origin, Option<IndexEntry>), String> {
-        let md = fs::metadata(&f.path).map_err(|e| format!("cannot read: {e}"))?;
+        let md = fs::metadata(&f.path).map_err(|e| ingest::io_reason(&e))?;
         let mtime_ns = md
             .modified()
             .ok()
@@ -235,18 +235,7 @@ impl DocCache {
                 }
             }
         }
-        let limit = config.ingest.max_file_mib * 1024 * 1024;
-        if md.len() > limit {
-            return Err(format!(
-                "too large: {} bytes (ingest.max_file_mib = {})",
-                md.len(),
-                config.ingest.max_file_mib
-            ));
-        }
-        let bytes = fs::read(&f.path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::PermissionDenied => "cannot read: permission denied".to_string(),
-            _ => format!("cannot read: {e}"),
-        })?;
+        let bytes = ingest::read_source(&f.path, &config.ingest)?;
         let sha = hex(&Sha256::digest(&bytes));
         let stamp = IndexEntry {
             size: bytes.len() as u64,
