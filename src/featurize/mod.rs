@@ -15,15 +15,18 @@ mod tfidf;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 pub use analyzer::{concept_key, script_runs, Analyzer, Cache, Token};
-pub use tfidf::{idf, Weighting};
+pub use tfidf::{idf, Matrix, Weighting};
 
 use crate::config::{invalid, ConfigError};
 use lexicon::Source;
+use tfidf::Block;
 
 /// The `[featurize]` section as written.
 #[derive(Debug, Default, Deserialize)]
@@ -185,13 +188,21 @@ pub struct Features {
     /// Sorted by key: column `j` of the matrix is `terms[j]`.
     pub terms: Vec<Term>,
     /// Passages (input order) x terms, CSR, (sublinear) TF x IDF, L2 rows.
-    pub matrix: sprs::CsMat<f64>,
+    pub matrix: Matrix,
     /// Content tokens per passage (after stop words, before pruning).
     pub n_tokens: Vec<u32>,
     /// Document frequency per term (over the content passages).
     pub df: Vec<u32>,
     /// Distinct keys before min_df / max_df pruning.
     pub n_keys_seen: usize,
+}
+
+impl Features {
+    /// The matrix in `f64` with `usize` indices, for the linear algebra of
+    /// later stages.
+    pub fn matrix_f64(&self) -> sprs::CsMat<f64> {
+        self.matrix.to_other_types()
+    }
 }
 
 /// Marks the CC-CEDICT key added beside a Chinese word (`~cat`): the
@@ -204,7 +215,7 @@ pub const CEDICT_MARK: char = '~';
 /// Chinese words, English when at most 20% are (ingest's thresholds; bridged
 /// `@concepts` and `~` keys do not count); the corpus is bilingual when each
 /// language has at least 2% of the passages, and 3.
-fn bilingual(keys: &[&str], rows: &[tfidf::Counts]) -> bool {
+fn bilingual(keys: &[&str], blocks: &[Block]) -> bool {
     let kind: Vec<Option<bool>> = keys
         .iter()
         .map(|k| {
@@ -215,8 +226,9 @@ fn bilingual(keys: &[&str], rows: &[tfidf::Counts]) -> bool {
             }
         })
         .collect();
-    let (mut zh, mut en) = (0usize, 0usize);
-    for row in rows {
+    let (mut zh, mut en, mut n) = (0usize, 0usize, 0usize);
+    for row in blocks.iter().flat_map(Block::rows) {
+        n += 1;
         let (mut han, mut latin) = (0u32, 0u32);
         for &(k, c) in row {
             match kind[k as usize] {
@@ -235,7 +247,7 @@ fn bilingual(keys: &[&str], rows: &[tfidf::Counts]) -> bool {
             en += 1;
         }
     }
-    let need = (0.02 * rows.len() as f64).max(3.0);
+    let need = (0.02 * n as f64).max(3.0);
     zh as f64 >= need && en as f64 >= need
 }
 
@@ -247,12 +259,49 @@ pub struct Featurizer {
     weighting: Weighting,
 }
 
-/// What one worker produced: its cache (local key ids) and its passages' counts.
+/// Passages are handed to the workers in batches of about this many bytes
+/// of text: small enough that a worker on a busy core takes fewer of them,
+/// large enough that handing one out costs nothing. Unit tests use small
+/// batches so that their corpora span many.
+const BATCH_BYTES: usize = if cfg!(test) { 4 * 1024 } else { 256 * 1024 };
+
+/// One worker of the fast path: its word cache (local key ids) and the
+/// batches it analyzed, each with the index of its first passage.
 #[derive(Default)]
-struct Partial {
+struct Worker {
     cache: Cache,
+    batches: Vec<(usize, Block)>,
     tokens: Vec<Token>,
-    rows: Vec<(usize, tfidf::Counts, u32)>,
+    scratch: Vec<u32>,
+}
+
+impl Worker {
+    fn analyze(&mut self, analyzer: &Analyzer, first: usize, texts: &[&str]) {
+        let mut block = Block::default();
+        for text in texts {
+            self.tokens.clear();
+            analyzer.analyze(text, &mut self.cache, &mut self.tokens);
+            block.push_tokens(self.tokens.iter().map(|t| t.key), &mut self.scratch);
+        }
+        self.batches.push((first, block));
+    }
+}
+
+/// Where each batch of passages starts, then `texts.len()`.
+fn batch_bounds(texts: &[&str]) -> Vec<usize> {
+    let mut bounds = vec![0];
+    let mut bytes = 0;
+    for (i, t) in texts.iter().enumerate() {
+        bytes += t.len() + 1;
+        if bytes >= BATCH_BYTES {
+            bounds.push(i + 1);
+            bytes = 0;
+        }
+    }
+    if *bounds.last().unwrap_or(&0) != texts.len() {
+        bounds.push(texts.len());
+    }
+    bounds
 }
 
 impl Featurizer {
@@ -315,54 +364,63 @@ impl Featurizer {
             .collect()
     }
 
-    /// TF-IDF over `texts`: the fast path, workers sharing nothing but the
-    /// analyzers. Document frequencies count only the passages with `in_df[i]`
-    /// (boilerplate is vectorised but does not shape the vocabulary).
+    /// TF-IDF over `texts`: the fast path. One worker per thread, each with
+    /// its own word cache and key ids, takes batches of passages until none
+    /// is left (so a worker on a busy core simply takes fewer), and shares
+    /// nothing but the analyzers. Document frequencies count only the
+    /// passages with `in_df[i]` (boilerplate is vectorised but does not
+    /// shape the vocabulary).
     pub fn featurize(&self, texts: &[&str], in_df: &[bool]) -> Features {
         assert_eq!(texts.len(), in_df.len(), "one in_df flag per text");
-        let partials: Vec<Partial> = texts
-            .par_iter()
-            .enumerate()
-            .with_min_len(32)
-            .fold(Partial::default, |mut p, (i, text)| {
-                p.tokens.clear();
-                self.analyzer.analyze(text, &mut p.cache, &mut p.tokens);
-                let counts = count_keys(&p.tokens);
-                p.rows.push((i, counts, p.tokens.len() as u32));
-                p
+        let bounds = batch_bounds(texts);
+        let next = AtomicUsize::new(0);
+        let workers: Vec<Worker> = (0..rayon::current_num_threads())
+            .into_par_iter()
+            .map(|_| {
+                let mut w = Worker::default();
+                loop {
+                    let b = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&[first, end]) = bounds.get(b..b + 2) else {
+                        break;
+                    };
+                    w.analyze(&self.analyzer, first, &texts[first..end]);
+                }
+                w
             })
             .collect();
-        self.merge(partials, texts.len(), in_df)
+        self.merge(workers, in_df)
     }
 
-    fn merge(&self, partials: Vec<Partial>, n: usize, in_df: &[bool]) -> Features {
-        // One vocabulary, sorted by key.
-        let (keys, global) = vocabulary(
-            partials
-                .iter()
-                .flat_map(|p| p.cache.keys.iter().map(|k| &**k)),
-        );
-        let mut rows: Vec<tfidf::Counts> = vec![Vec::new(); n];
-        let mut n_tokens = vec![0u32; n];
+    /// The workers' batches in passage order, in the ids of one vocabulary
+    /// sorted by key.
+    fn merge(&self, workers: Vec<Worker>, in_df: &[bool]) -> Features {
+        let (caches, batches): (Vec<Cache>, Vec<Vec<(usize, Block)>>) =
+            workers.into_iter().map(|w| (w.cache, w.batches)).unzip();
+        let (keys, global) = vocabulary(caches.iter().flat_map(|c| c.keys.iter().map(|k| &**k)));
+        let remaps: Vec<Vec<u32>> = caches
+            .iter()
+            .map(|c| c.keys.iter().map(|k| global[&**k]).collect())
+            .collect();
+        let mut batches: Vec<(usize, usize, Block)> = batches
+            .into_iter()
+            .enumerate()
+            .flat_map(|(w, list)| list.into_iter().map(move |(first, b)| (first, w, b)))
+            .collect();
+        batches.par_iter_mut().for_each(|(_, w, block)| {
+            let remap = &remaps[*w];
+            block.rename(|k| Some(remap[k as usize]), false);
+        });
+        batches.sort_unstable_by_key(|(first, _, _)| *first);
         let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        for p in &partials {
-            let remap: Vec<u32> = p.cache.keys.iter().map(|k| global[&**k]).collect();
-            for (i, counts, nt) in &p.rows {
-                let mut row: tfidf::Counts = counts
-                    .iter()
-                    .map(|&(k, c)| (remap[k as usize], c))
-                    .collect();
-                row.sort_unstable();
-                rows[*i] = row;
-                n_tokens[*i] = *nt;
-            }
-            for (surface, local, c) in p.cache.surfaces() {
+        for (c, remap) in caches.iter().zip(&remaps) {
+            for (surface, local, n) in c.surfaces() {
                 *surfaces
                     .entry((remap[local as usize], surface))
-                    .or_default() += c;
+                    .or_default() += n;
             }
         }
-        self.weigh_rows(&keys, rows, n_tokens, &surfaces, in_df)
+        let blocks = batches.into_iter().map(|(_, _, b)| b).collect();
+        self.weigh_blocks(&keys, blocks, &surfaces, in_df)
     }
 
     /// Analyze the passages of one document into key counts (the unit the
@@ -371,12 +429,15 @@ impl Featurizer {
         let mut tokens = Vec::new();
         let mut raw_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
         let mut passages = Vec::with_capacity(texts.len());
+        let (mut block, mut scratch) = (Block::default(), Vec::new());
         for text in texts {
             tokens.clear();
             self.analyzer.analyze(text, cache, &mut tokens);
-            let mut counts: Vec<(String, u32)> = count_keys(&tokens)
-                .into_iter()
-                .map(|(id, c)| (cache.keys[id as usize].to_string(), c))
+            block.push_tokens(tokens.iter().map(|t| t.key), &mut scratch);
+            let row = block.rows().last().unwrap_or_default();
+            let mut counts: Vec<(String, u32)> = row
+                .iter()
+                .map(|&(id, c)| (cache.keys[id as usize].to_string(), c))
                 .collect();
             counts.sort_unstable();
             // Count surfaces as written; lowercase each distinct one once below.
@@ -411,46 +472,45 @@ impl Featurizer {
                 .iter()
                 .flat_map(|p| p.counts.iter().map(|(k, _)| k.as_str()))
         }));
-        let mut rows = Vec::new();
-        let mut n_tokens = Vec::new();
+        let mut blocks = Vec::with_capacity(docs.len());
         let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
         for d in docs {
+            // Keys are sorted within a passage and ids follow key order.
+            let mut block = Block::default();
             for p in &d.passages {
-                rows.push(
-                    p.counts
-                        .iter()
-                        .map(|(k, c)| (global[k.as_str()], *c))
-                        .collect(),
+                block.push_sorted(
+                    p.counts.iter().map(|(k, c)| (global[k.as_str()], *c)),
+                    p.n_tokens,
                 );
-                n_tokens.push(p.n_tokens);
             }
+            blocks.push(block);
             for (s, k, n) in &d.surfaces {
                 if let Some(&id) = global.get(k.as_str()) {
                     *surfaces.entry((id, s.as_str())).or_default() += n;
                 }
             }
         }
-        self.weigh_rows(&keys, rows, n_tokens, &surfaces, in_df)
+        self.weigh_blocks(&keys, blocks, &surfaces, in_df)
     }
 
-    /// The common end: document frequencies, pruning, IDF, the matrix and the
-    /// display forms. `rows` use ids into `keys` (sorted, distinct).
-    fn weigh_rows(
+    /// The common end: the CC-CEDICT keys resolved, then document
+    /// frequencies, pruning, IDF, the matrix and the display forms. `blocks`
+    /// hold the passages in order, in ids into `keys` (sorted, distinct).
+    fn weigh_blocks(
         &self,
         keys: &[&str],
-        rows: Vec<tfidf::Counts>,
-        n_tokens: Vec<u32>,
+        mut blocks: Vec<Block>,
         surfaces: &FxHashMap<(u32, &str), u64>,
         in_df: &[bool],
     ) -> Features {
         if !keys.iter().any(|k| k.starts_with(CEDICT_MARK)) {
-            return self.weigh_resolved(keys, rows, n_tokens, surfaces, in_df);
+            return self.weigh_resolved(keys, blocks, surfaces, in_df);
         }
         // The CC-CEDICT keys: unmarked in bilingual corpora, dropped elsewhere.
         let keep = match self.cedict {
             Cedict::On => true,
             Cedict::Off => false,
-            Cedict::Auto => bilingual(keys, &rows),
+            Cedict::Auto => bilingual(keys, &blocks),
         };
         let renamed: Vec<Option<&str>> = keys
             .iter()
@@ -459,58 +519,30 @@ impl Featurizer {
                 None => Some(*k),
             })
             .collect();
-        let mut new_keys: Vec<&str> = renamed.iter().flatten().copied().collect();
-        new_keys.sort_unstable();
-        new_keys.dedup();
-        let index: FxHashMap<&str, u32> = new_keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (*k, i as u32))
-            .collect();
+        let (new_keys, index) = vocabulary(renamed.iter().flatten().copied());
         let remap: Vec<Option<u32>> = renamed.iter().map(|k| k.map(|k| index[k])).collect();
-        let mut n_tokens = n_tokens;
-        let rows: Vec<tfidf::Counts> = rows
-            .into_iter()
-            .zip(n_tokens.iter_mut())
-            .map(|(row, nt)| {
-                let mut out: tfidf::Counts = Vec::with_capacity(row.len());
-                for (k, c) in row {
-                    match remap[k as usize] {
-                        Some(id) => out.push((id, c)),
-                        None => *nt = nt.saturating_sub(c),
-                    }
-                }
-                out.sort_unstable();
-                out.dedup_by(|b, a| {
-                    if a.0 == b.0 {
-                        a.1 += b.1;
-                        true
-                    } else {
-                        false
-                    }
-                });
-                out
-            })
-            .collect();
+        blocks
+            .par_iter_mut()
+            .for_each(|b| b.rename(|k| remap[k as usize], true));
         let mut new_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
         for (&(k, s), &c) in surfaces {
             if let Some(id) = remap[k as usize] {
                 *new_surfaces.entry((id, s)).or_default() += c;
             }
         }
-        self.weigh_resolved(&new_keys, rows, n_tokens, &new_surfaces, in_df)
+        self.weigh_resolved(&new_keys, blocks, &new_surfaces, in_df)
     }
 
     fn weigh_resolved(
         &self,
         keys: &[&str],
-        mut rows: Vec<tfidf::Counts>,
-        n_tokens: Vec<u32>,
+        mut blocks: Vec<Block>,
         surfaces: &FxHashMap<(u32, &str), u64>,
         in_df: &[bool],
     ) -> Features {
-        assert_eq!(rows.len(), in_df.len(), "one in_df flag per passage");
-        let df_all = tfidf::document_frequencies(&rows, in_df, keys.len());
+        let n_rows: usize = blocks.iter().map(Block::n_rows).sum();
+        assert_eq!(n_rows, in_df.len(), "one in_df flag per passage");
+        let df_all = tfidf::document_frequencies(&blocks, in_df, keys.len());
         let n_docs = in_df.iter().filter(|&&b| b).count();
         let keep = tfidf::keep_terms(&df_all, n_docs, &self.weighting);
         let mut new_id = vec![u32::MAX; keys.len()];
@@ -521,12 +553,16 @@ impl Featurizer {
                 kept += 1;
             }
         }
-        for row in &mut rows {
-            row.retain_mut(|(t, _)| {
-                *t = new_id[*t as usize];
-                *t != u32::MAX
-            });
-        }
+        blocks.par_iter_mut().for_each(|b| {
+            b.rename(
+                |t| Some(new_id[t as usize]).filter(|&id| id != u32::MAX),
+                false,
+            )
+        });
+        let n_tokens: Vec<u32> = blocks
+            .iter()
+            .flat_map(|b| b.n_tokens.iter().copied())
+            .collect();
         let df: Vec<u32> = (0..keys.len())
             .filter(|&i| keep[i])
             .map(|i| df_all[i])
@@ -535,7 +571,7 @@ impl Featurizer {
             .iter()
             .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
             .collect();
-        let matrix = tfidf::matrix(&rows, &idf, self.weighting.sublinear_tf);
+        let matrix = tfidf::matrix(blocks, &idf, self.weighting.sublinear_tf);
         let terms = display_terms(keys, surfaces, &new_id, kept as usize);
         Features {
             terms,
@@ -545,20 +581,6 @@ impl Featurizer {
             n_keys_seen: keys.len(),
         }
     }
-}
-
-/// A passage's tokens as (key id, count), sorted by key id.
-fn count_keys(tokens: &[Token]) -> tfidf::Counts {
-    let mut ids: Vec<u32> = tokens.iter().map(|t| t.key).collect();
-    ids.sort_unstable();
-    let mut counts: tfidf::Counts = Vec::new();
-    for id in ids {
-        match counts.last_mut() {
-            Some((last, c)) if *last == id => *c += 1,
-            _ => counts.push((id, 1)),
-        }
-    }
-    counts
 }
 
 /// The distinct keys, sorted (column order), and each key's column.
@@ -731,8 +753,13 @@ mod tests {
         let feats = f.featurize(&texts, &[true; 3]);
         assert_eq!(feats.matrix.rows(), 3);
         for row in feats.matrix.outer_iterator() {
-            let norm: f64 = row.data().iter().map(|v| v * v).sum::<f64>().sqrt();
-            assert!((norm - 1.0).abs() < 1e-9);
+            let norm: f64 = row
+                .data()
+                .iter()
+                .map(|&v| f64::from(v).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            assert!((norm - 1.0).abs() < 1e-6);
         }
         let pre = feats
             .terms
@@ -775,14 +802,19 @@ mod tests {
     fn bilingual_needs_both_languages() {
         // Keys: 0 "@open-source", 1 "model", 2 "~cat", 3 "模型".
         let keys = ["@open-source", "model", "~cat", "模型"];
-        let en: tfidf::Counts = vec![(0, 1), (1, 2)];
-        let zh: tfidf::Counts = vec![(0, 1), (2, 1), (3, 2)];
-        let mut rows = vec![en; 50];
-        assert!(!bilingual(&keys, &rows));
-        rows.extend(vec![zh.clone(); 2]);
-        assert!(!bilingual(&keys, &rows));
-        rows.extend(vec![zh; 2]);
-        assert!(bilingual(&keys, &rows));
+        let en = [(0, 1), (1, 2)];
+        let zh = [(0, 1), (2, 1), (3, 2)];
+        let rows = |n_en: usize, n_zh: usize| {
+            let mut b = Block::default();
+            for row in std::iter::repeat_n(&en[..], n_en).chain(std::iter::repeat_n(&zh[..], n_zh))
+            {
+                b.push_sorted(row.iter().copied(), 3);
+            }
+            vec![b]
+        };
+        assert!(!bilingual(&keys, &rows(50, 0)));
+        assert!(!bilingual(&keys, &rows(50, 2)));
+        assert!(bilingual(&keys, &rows(50, 4)));
     }
 
     #[cfg(feature = "cedict")]
@@ -862,6 +894,88 @@ mod tests {
         assert_eq!(a.terms, b.terms);
         assert_eq!(a.matrix, b.matrix);
         assert_eq!(a.n_tokens, b.n_tokens);
+    }
+
+    /// The fast path against the plainest TF-IDF one could write from the
+    /// analyzer's keys: strings, hash maps, one passage at a time.
+    #[test]
+    fn fast_path_equals_a_naive_tf_idf() {
+        use std::collections::{BTreeMap, BTreeSet};
+        let f = fz();
+        let w = Params::default().weighting;
+        let texts: Vec<String> = (0..3000)
+            .map(|i| match i % 4 {
+                0 => format!(
+                    "OpenAI's GPT-4o leads model{} in pretraining, the gap {}",
+                    i % 17,
+                    i % 5
+                ),
+                1 => format!("国产大模型{}在预训练上追赶,开源模型{}的算力", i % 13, i % 7),
+                2 => format!(
+                    "Open-source Qwen {} 和 DeepSeek 的 large language models {}",
+                    i % 11,
+                    i % 3
+                ),
+                _ => format!(
+                    "Speaker {}: chips and computing power shortages {}",
+                    i % 19,
+                    i % 23
+                ),
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let in_df: Vec<bool> = (0..refs.len()).map(|i| i % 10 != 3).collect();
+        let fast = f.featurize(&refs, &in_df);
+
+        let counts: Vec<BTreeMap<String, u32>> = refs
+            .iter()
+            .map(|t| {
+                let mut m = BTreeMap::new();
+                for (k, _, _) in f.analyze(t) {
+                    *m.entry(k).or_insert(0) += 1;
+                }
+                m
+            })
+            .collect();
+        let n_docs = in_df.iter().filter(|&&b| b).count();
+        let mut df: BTreeMap<&str, u32> = BTreeMap::new();
+        for (c, _) in counts.iter().zip(&in_df).filter(|(_, &b)| b) {
+            for k in c.keys() {
+                *df.entry(k).or_insert(0) += 1;
+            }
+        }
+        let max = (w.max_df * n_docs as f64).floor() as u32;
+        let vocab: BTreeSet<&str> = df
+            .iter()
+            .filter(|(_, &d)| d >= w.min_df && d <= max)
+            .map(|(k, _)| *k)
+            .collect();
+        let keys: Vec<&str> = fast.terms.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, vocab.iter().copied().collect::<Vec<_>>());
+        for (i, c) in counts.iter().enumerate() {
+            let mut weights: Vec<(usize, f64)> = c
+                .iter()
+                .filter(|(k, _)| vocab.contains(k.as_str()))
+                .map(|(k, &n)| {
+                    let col = keys.binary_search(&k.as_str()).unwrap();
+                    let idf =
+                        ((1.0 + n_docs as f64) / (1.0 + f64::from(df[k.as_str()]))).ln() + 1.0;
+                    (col, (1.0 + f64::from(n).ln()) * idf)
+                })
+                .collect();
+            let norm = weights.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
+            weights.iter_mut().for_each(|(_, v)| *v /= norm);
+            let row = fast.matrix.outer_view(i).unwrap();
+            assert_eq!(row.nnz(), weights.len(), "passage {i}");
+            for (col, v) in weights {
+                let got = f64::from(*row.get(col).unwrap());
+                assert!(
+                    (got - v).abs() < 1e-6,
+                    "passage {i} column {col}: {got} vs {v}"
+                );
+            }
+            assert_eq!(fast.n_tokens[i], c.values().sum::<u32>());
+        }
     }
 
     #[test]

@@ -1,7 +1,12 @@
 //! Term counts -> TF-IDF: document frequencies over the content passages,
 //! min_df / max_df pruning, sublinear TF, smooth IDF, L2-normalised CSR rows.
 
-use sprs::CsMat;
+use rayon::prelude::*;
+
+/// The TF-IDF matrix: passages x terms, CSR. Values are computed in `f64`
+/// and stored as `f32`, column indices as `u32`: 8 bytes a non-zero instead
+/// of 16, which is what bounds the featurizer's memory on a large corpus.
+pub type Matrix = sprs::CsMatI<f32, u32, usize>;
 
 /// The weighting settings (a part of the validated `[featurize]` params).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -12,13 +17,113 @@ pub struct Weighting {
     pub smooth_idf: bool,
 }
 
-/// Per passage, (term id, count) sorted by term id.
-pub type Counts = Vec<(u32, u32)>;
+/// The term counts of consecutive passages, flat (one allocation for many
+/// passages, not one per passage): passage `i`'s (term id, count) entries
+/// are `counts[ends[i - 1]..ends[i]]`, sorted by term id.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Block {
+    ends: Vec<u32>,
+    counts: Vec<(u32, u32)>,
+    /// Content tokens per passage (after stop words, before pruning).
+    pub n_tokens: Vec<u32>,
+}
 
-/// Document frequency of each of `n_terms` terms over the passages with `in_df`.
-pub fn document_frequencies(rows: &[Counts], in_df: &[bool], n_terms: usize) -> Vec<u32> {
+impl Block {
+    /// Passages in the block.
+    pub fn n_rows(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Entries over all passages.
+    pub fn nnz(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Each passage's (term id, count) entries, sorted by term id.
+    pub fn rows(&self) -> impl Iterator<Item = &[(u32, u32)]> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let row = &self.counts[start..end as usize];
+            start = end as usize;
+            row
+        })
+    }
+
+    /// Append a passage from its term ids, one per token, in any order
+    /// (`scratch` is a reusable buffer).
+    pub fn push_tokens(&mut self, ids: impl Iterator<Item = u32>, scratch: &mut Vec<u32>) {
+        scratch.clear();
+        scratch.extend(ids);
+        scratch.sort_unstable();
+        let begin = self.row_start();
+        for &id in scratch.iter() {
+            let n = self.counts.len();
+            match self.counts.last_mut() {
+                Some((last, c)) if *last == id && n > begin => *c += 1,
+                _ => self.counts.push((id, 1)),
+            }
+        }
+        self.close_row(scratch.len() as u32);
+    }
+
+    /// Append a passage from (term id, count) entries already sorted by
+    /// distinct term ids.
+    pub fn push_sorted(&mut self, entries: impl Iterator<Item = (u32, u32)>, n_tokens: u32) {
+        let start = self.counts.len();
+        self.counts.extend(entries);
+        debug_assert!(self.counts[start..].windows(2).all(|w| w[0].0 < w[1].0));
+        self.close_row(n_tokens);
+    }
+
+    fn row_start(&self) -> usize {
+        self.ends.last().map_or(0, |&e| e as usize)
+    }
+
+    fn close_row(&mut self, n_tokens: u32) {
+        let end = u32::try_from(self.counts.len()).expect("a block holds under 2^32 entries");
+        self.ends.push(end);
+        self.n_tokens.push(n_tokens);
+    }
+
+    /// Rename every term id by `map`, in place: `None` drops the entry (and,
+    /// with `uncount`, its occurrences from the passage's token count); ids
+    /// that meet are summed; each passage stays sorted.
+    pub fn rename(&mut self, map: impl Fn(u32) -> Option<u32>, uncount: bool) {
+        let mut row: Vec<(u32, u32)> = Vec::new();
+        let (mut read, mut write) = (0usize, 0usize);
+        for (end, nt) in self.ends.iter_mut().zip(&mut self.n_tokens) {
+            row.clear();
+            for &(t, c) in &self.counts[read..*end as usize] {
+                match map(t) {
+                    Some(id) => row.push((id, c)),
+                    None if uncount => *nt = nt.saturating_sub(c),
+                    None => {}
+                }
+            }
+            read = *end as usize;
+            row.sort_unstable();
+            let begin = write;
+            for &(id, c) in &row {
+                if write > begin && self.counts[write - 1].0 == id {
+                    self.counts[write - 1].1 += c;
+                } else {
+                    self.counts[write] = (id, c);
+                    write += 1;
+                }
+            }
+            *end = write as u32;
+        }
+        self.counts.truncate(write);
+        self.counts.shrink_to_fit();
+    }
+}
+
+/// Document frequency of each of `n_terms` terms over the passages with
+/// `in_df` (`blocks` in passage order).
+pub fn document_frequencies(blocks: &[Block], in_df: &[bool], n_terms: usize) -> Vec<u32> {
     let mut df = vec![0u32; n_terms];
-    for (row, &counted) in rows.iter().zip(in_df) {
+    let rows = blocks.iter().flat_map(Block::rows);
+    for (row, &counted) in rows.zip(in_df) {
         if counted {
             for &(t, _) in row {
                 df[t as usize] += 1;
@@ -46,36 +151,81 @@ pub fn idf(df: u32, n: usize, smooth: bool) -> f64 {
     }
 }
 
-/// Build the CSR matrix. `rows` must already use the final term ids, sorted.
-pub fn matrix(rows: &[Counts], idf: &[f64], sublinear: bool) -> CsMat<f64> {
-    let mut indptr = Vec::with_capacity(rows.len() + 1);
-    let nnz: usize = rows.iter().map(Vec::len).sum();
+/// Build the CSR matrix from `blocks` (passage order, final term ids): each
+/// block is weighed in place, in parallel (an entry's count becomes its
+/// weight's bits), then copied into the matrix and freed.
+pub fn matrix(mut blocks: Vec<Block>, idf: &[f64], sublinear: bool) -> Matrix {
+    blocks.par_iter_mut().for_each(|b| {
+        let mut start = 0;
+        let mut weights: Vec<f64> = Vec::new();
+        for &end in &b.ends {
+            let row = &mut b.counts[start..end as usize];
+            start = end as usize;
+            weights.clear();
+            weights.extend(row.iter().map(|&(t, c)| {
+                let tf = if sublinear {
+                    1.0 + f64::from(c).ln()
+                } else {
+                    f64::from(c)
+                };
+                tf * idf[t as usize]
+            }));
+            let norm = weights.iter().map(|v| v * v).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                weights.iter_mut().for_each(|v| *v /= norm);
+            }
+            for (e, &w) in row.iter_mut().zip(&weights) {
+                e.1 = (w as f32).to_bits();
+            }
+        }
+    });
+    let n_rows: usize = blocks.iter().map(Block::n_rows).sum();
+    let nnz: usize = blocks.iter().map(Block::nnz).sum();
+    let mut indptr = Vec::with_capacity(n_rows + 1);
     let mut indices = Vec::with_capacity(nnz);
     let mut data = Vec::with_capacity(nnz);
     indptr.push(0);
-    for row in rows {
-        let start = data.len();
-        for &(t, c) in row {
-            let tf = if sublinear {
-                1.0 + f64::from(c).ln()
-            } else {
-                f64::from(c)
-            };
-            indices.push(t as usize);
-            data.push(tf * idf[t as usize]);
-        }
-        let norm = data[start..].iter().map(|v| v * v).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            data[start..].iter_mut().for_each(|v| *v /= norm);
-        }
-        indptr.push(data.len());
+    for b in blocks {
+        let base = indices.len();
+        indptr.extend(b.ends.iter().map(|&e| base + e as usize));
+        indices.extend(b.counts.iter().map(|e| e.0));
+        data.extend(b.counts.iter().map(|e| f32::from_bits(e.1)));
     }
-    CsMat::new((rows.len(), idf.len()), indptr, indices, data)
+    Matrix::new((n_rows, idf.len()), indptr, indices, data)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn block(rows: &[&[(u32, u32)]]) -> Block {
+        let mut b = Block::default();
+        for r in rows {
+            b.push_sorted(r.iter().copied(), r.iter().map(|e| e.1).sum());
+        }
+        b
+    }
+
+    #[test]
+    fn blocks_count_rename_and_merge() {
+        let mut b = Block::default();
+        let mut scratch = Vec::new();
+        b.push_tokens([5, 3, 5, 9].into_iter(), &mut scratch);
+        b.push_tokens(std::iter::empty(), &mut scratch);
+        b.push_tokens([3, 3].into_iter(), &mut scratch);
+        let rows: Vec<&[(u32, u32)]> = b.rows().collect();
+        assert_eq!(rows, vec![&[(3, 1), (5, 2), (9, 1)][..], &[], &[(3, 2)]]);
+        assert_eq!(b.n_tokens, vec![4, 0, 2]);
+        // 3 and 9 meet as 0; 5 is dropped and uncounted.
+        b.rename(|t| (t != 5).then_some(if t == 5 { 7 } else { 0 }), true);
+        let rows: Vec<&[(u32, u32)]> = b.rows().collect();
+        assert_eq!(rows, vec![&[(0, 2)][..], &[], &[(0, 2)]]);
+        assert_eq!(b.n_tokens, vec![2, 0, 2]);
+        // Renaming reorders: rows stay sorted.
+        let mut b = block(&[&[(1, 1), (2, 4)]]);
+        b.rename(|t| Some(10 - t), false);
+        assert_eq!(b.rows().next().unwrap(), &[(8, 4), (9, 1)]);
+    }
 
     /// Worked by hand. Three passages over terms a, b, c:
     ///   p0: a a b      p1: b c      p2: a
@@ -87,13 +237,13 @@ mod tests {
     /// p2: a -> 1.0
     #[test]
     fn tfidf_by_hand() {
-        let rows: Vec<Counts> = vec![vec![(0, 2), (1, 1)], vec![(1, 1), (2, 1)], vec![(0, 1)]];
-        let df = document_frequencies(&rows, &[true; 3], 3);
+        let rows = block(&[&[(0, 2), (1, 1)], &[(1, 1), (2, 1)], &[(0, 1)]]);
+        let df = document_frequencies(std::slice::from_ref(&rows), &[true; 3], 3);
         assert_eq!(df, vec![2, 2, 1]);
         let idf: Vec<f64> = df.iter().map(|&d| idf(d, 3, true)).collect();
         assert!((idf[0] - 1.287682).abs() < 1e-6 && (idf[2] - 1.693147).abs() < 1e-6);
-        let m = matrix(&rows, &idf, true);
-        let get = |r: usize, c: usize| m.get(r, c).copied().unwrap_or(0.0);
+        let m = matrix(vec![rows], &idf, true);
+        let get = |r: usize, c: usize| f64::from(m.get(r, c).copied().unwrap_or(0.0));
         assert!((get(0, 0) - 0.861037).abs() < 1e-6, "{}", get(0, 0));
         assert!((get(0, 1) - 0.508542).abs() < 1e-6);
         assert!((get(1, 1) - 0.605349).abs() < 1e-6);
@@ -106,10 +256,9 @@ mod tests {
     fn raw_tf_and_plain_idf() {
         // idf without smoothing: ln(n/df)+1; raw tf: a=2 in p0.
         assert!((idf(1, 4, false) - (4f64.ln() + 1.0)).abs() < 1e-12);
-        let rows: Vec<Counts> = vec![vec![(0, 2), (1, 1)]];
-        let m = matrix(&rows, &[1.0, 1.0], false);
-        let v = m.get(0, 0).copied().unwrap();
-        assert!((v - 2.0 / 5f64.sqrt()).abs() < 1e-12);
+        let m = matrix(vec![block(&[&[(0, 2), (1, 1)]])], &[1.0, 1.0], false);
+        let v = f64::from(m.get(0, 0).copied().unwrap());
+        assert!((v - 2.0 / 5f64.sqrt()).abs() < 1e-7);
     }
 
     #[test]

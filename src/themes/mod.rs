@@ -129,11 +129,7 @@ pub fn find_themes(
     seed: u64,
 ) -> Result<Themes, ThemesError> {
     let n = passages.len();
-    let matrix = if features.matrix.is_csr() {
-        features.matrix.clone()
-    } else {
-        features.matrix.to_csr()
-    };
+    let matrix = features.matrix_f64();
     if matrix.rows() != n || features.n_tokens.len() != n {
         return Err(ThemesError::Mismatch {
             passages: n,

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::featurize::{Features, Term};
-use sprs::TriMat;
 
 fn term(key: &str, en: Option<&str>, zh: Option<&str>) -> Term {
     Term {
@@ -80,12 +79,12 @@ fn corpus() -> (Vec<Passage>, Features, Vec<usize>) {
     rows.push(vec![(5, 1.0)]);
     passages.push(passage(passages.len(), Lang::En, false));
 
-    let mut t = TriMat::new((rows.len(), terms().len()));
+    let mut t = sprs::TriMatI::<f32, u32>::new((rows.len(), terms().len()));
     let mut n_tokens = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let norm = row.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         for &(j, w) in row {
-            t.add_triplet(i, j, w / norm);
+            t.add_triplet(i, j, (w / norm) as f32);
         }
         n_tokens.push(if i == rows.len() - 1 { 1 } else { 6 });
     }
@@ -233,7 +232,7 @@ fn empty_vocabulary_and_empty_corpus_give_no_themes() {
     let refs: Vec<&Passage> = passages.iter().collect();
     let features = Features {
         terms: Vec::new(),
-        matrix: sprs::CsMat::zero((4, 0)),
+        matrix: stancemap_matrix_zero((4, 0)),
         n_tokens: vec![5; 4],
         df: Vec::new(),
         n_keys_seen: 0,
@@ -244,7 +243,7 @@ fn empty_vocabulary_and_empty_corpus_give_no_themes() {
 
     let none = Features {
         terms: Vec::new(),
-        matrix: sprs::CsMat::zero((0, 0)),
+        matrix: stancemap_matrix_zero((0, 0)),
         n_tokens: Vec::new(),
         df: Vec::new(),
         n_keys_seen: 0,
@@ -281,7 +280,7 @@ fn mismatched_rows_are_an_error() {
 fn shared_columns_need_both_languages() {
     let (passages, features, _) = corpus();
     let langs: Vec<Lang> = passages.iter().map(|p| p.lang).collect();
-    let shared = shared_columns(&features.matrix, &langs);
+    let shared = shared_columns(&features.matrix_f64(), &langs);
     let keys: Vec<&str> = features
         .terms
         .iter()
@@ -290,4 +289,8 @@ fn shared_columns_need_both_languages() {
         .map(|(t, _)| t.key.as_str())
         .collect();
     assert_eq!(keys, vec!["@chips", "@pretraining", "gpt-5"]);
+}
+
+fn stancemap_matrix_zero(shape: (usize, usize)) -> crate::featurize::Matrix {
+    crate::featurize::Matrix::zero(shape)
 }
