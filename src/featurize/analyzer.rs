@@ -25,20 +25,43 @@ pub struct Token {
     pub end: usize,
 }
 
-/// What a distinct word turns into.
-#[derive(Debug, Clone)]
-struct Entry {
-    /// Feature key id, `None` for stop words, numbers and single letters.
-    key: Option<u32>,
-    /// The Snowball stem (English words), used to match glossary phrases.
-    stem: Box<str>,
-    /// The stem begins some glossary phrase.
-    phrase_start: bool,
-    /// Occurrences emitted as a token (for display labels).
-    count: u64,
+/// What a distinct word turns into: the part read for every occurrence,
+/// kept inside the hash table's slot so that a lookup touches no other
+/// memory (on a large corpus most lookups of rare words miss the CPU cache,
+/// and each extra place read is another miss).
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    /// Feature key id, [`NONE`] for stop words, numbers and single letters.
+    key: u32,
     /// A second key emitted beside `key`: the English key of a Chinese word
-    /// by CC-CEDICT (the cross-lingual fallback), if any.
-    extra: Option<u32>,
+    /// by CC-CEDICT (the cross-lingual fallback), or [`NONE`].
+    extra: u32,
+    /// Occurrences emitted as a token (for display labels), saturating.
+    count: u32,
+    /// Index of the word's surface and stem in [`Words::cold`]; the top bit
+    /// says the stem begins some glossary phrase.
+    cold: u32,
+}
+
+const NONE: u32 = u32::MAX;
+const PHRASE_START: u32 = 1 << 31;
+
+fn some(id: u32) -> Option<u32> {
+    (id != NONE).then_some(id)
+}
+
+impl Hot {
+    fn key(&self) -> Option<u32> {
+        some(self.key)
+    }
+
+    fn emits(&self) -> bool {
+        self.key != NONE || self.extra != NONE
+    }
+
+    fn phrase_start(&self) -> bool {
+        self.cold & PHRASE_START != 0
+    }
 }
 
 /// The distinct words a worker has seen, by lowercase surface. Nearly every
@@ -49,10 +72,11 @@ struct Entry {
 /// chase was a fifth of the featurizer's time on Chinese text).
 #[derive(Debug, Default)]
 struct Words {
-    short: FxHashMap<u128, u32>,
-    long: FxHashMap<Box<str>, u32>,
-    /// Entries and their surfaces, by the id the maps give.
-    entries: Vec<(Box<str>, Entry)>,
+    short: FxHashMap<u128, Hot>,
+    long: FxHashMap<Box<str>, Hot>,
+    /// Each word's surface and Snowball stem (English words; used to match
+    /// glossary phrases), read only when a word is new or starts a phrase.
+    cold: Vec<(Box<str>, Box<str>)>,
 }
 
 /// `s` packed with its length into a `u128`, if it has at most 15 bytes.
@@ -70,21 +94,55 @@ fn pack(s: &str) -> Option<u128> {
 
 impl Words {
     #[inline]
-    fn get_mut(&mut self, word: &str) -> Option<&mut Entry> {
-        let id = match pack(word) {
-            Some(k) => self.short.get(&k),
-            None => self.long.get(word),
-        }?;
-        Some(&mut self.entries[*id as usize].1)
+    fn get_mut(&mut self, word: &str) -> Option<&mut Hot> {
+        match pack(word) {
+            Some(k) => self.short.get_mut(&k),
+            None => self.long.get_mut(word),
+        }
     }
 
-    fn insert(&mut self, word: &str, entry: Entry) {
-        let id = self.entries.len() as u32;
-        match pack(word) {
-            Some(k) => self.short.insert(k, id),
-            None => self.long.insert(word.into(), id),
+    fn insert(
+        &mut self,
+        word: &str,
+        key: Option<u32>,
+        extra: Option<u32>,
+        stem: &str,
+        phrase_start: bool,
+        count: bool,
+    ) {
+        let cold = self.cold.len() as u32;
+        assert!(
+            cold < PHRASE_START,
+            "fewer than 2^31 distinct words per worker"
+        );
+        let hot = Hot {
+            key: key.unwrap_or(NONE),
+            extra: extra.unwrap_or(NONE),
+            count: 0,
+            cold: cold | if phrase_start { PHRASE_START } else { 0 },
         };
-        self.entries.push((word.into(), entry));
+        let hot = Hot {
+            count: u32::from(count && hot.emits()),
+            ..hot
+        };
+        match pack(word) {
+            Some(k) => self.short.insert(k, hot),
+            None => self.long.insert(word.into(), hot),
+        };
+        self.cold.push((word.into(), stem.into()));
+    }
+
+    fn stem(&self, hot: &Hot) -> &str {
+        &self.cold[(hot.cold & !PHRASE_START) as usize].1
+    }
+
+    /// Every word with its entry.
+    fn iter(&self) -> impl Iterator<Item = (&str, &Hot)> + '_ {
+        let short = self.short.values();
+        let long = self.long.values();
+        short
+            .chain(long)
+            .map(|h| (&*self.cold[(h.cold & !PHRASE_START) as usize].0, h))
     }
 }
 
@@ -115,12 +173,12 @@ impl Cache {
 
     /// Every surface form seen with its key and number of occurrences.
     pub fn surfaces(&self) -> impl Iterator<Item = (&str, u32, u64)> + '_ {
-        let words = self.words.entries.iter().flat_map(|(s, e)| {
-            [e.key, e.extra]
+        let words = self.words.iter().flat_map(|(s, e)| {
+            [some(e.key), some(e.extra)]
                 .into_iter()
                 .flatten()
                 .filter(|_| e.count > 0)
-                .map(|k| (&**s, k, e.count))
+                .map(move |k| (s, k, u64::from(e.count)))
         });
         let phrases = self.phrases.iter().map(|(s, &(k, n))| (&**s, k, n));
         words.chain(phrases)
@@ -269,8 +327,8 @@ impl Analyzer {
             let word = t.word;
             let (key, extra) = match cache.words.get_mut(word) {
                 Some(e) => {
-                    e.count += u64::from(e.key.is_some() || e.extra.is_some());
-                    (e.key, e.extra)
+                    e.count = e.count.saturating_add(u32::from(e.emits()));
+                    (some(e.key), some(e.extra))
                 }
                 None => {
                     let key = self.han_key(word).map(|k| cache.intern(&k));
@@ -278,16 +336,7 @@ impl Analyzer {
                         .cedict_extra(word)
                         .map(|k| cache.intern(&k))
                         .filter(|&e| Some(e) != key);
-                    cache.words.insert(
-                        word,
-                        Entry {
-                            key,
-                            stem: "".into(),
-                            phrase_start: false,
-                            count: u64::from(key.is_some() || extra.is_some()),
-                            extra,
-                        },
-                    );
+                    cache.words.insert(word, key, extra, "", false, true);
                     (key, extra)
                 }
             };
@@ -417,7 +466,7 @@ impl Analyzer {
                     if key.is_some() {
                         let lower = lowercase(surface, &mut cache.lower);
                         if let Some(e) = cache.words.get_mut(lower) {
-                            e.count -= 1;
+                            e.count = e.count.saturating_sub(1);
                         }
                     }
                     let last = words[i + len - 1];
@@ -456,10 +505,10 @@ impl Analyzer {
     ) -> (Option<u32>, bool) {
         let lower = lowercase(surface, &mut cache.lower);
         if let Some(e) = cache.words.get_mut(lower) {
-            if count && e.key.is_some() {
-                e.count += 1;
+            if count && e.key != NONE {
+                e.count = e.count.saturating_add(1);
             }
-            return (e.key, e.phrase_start);
+            return (e.key(), e.phrase_start());
         }
         let lower = lower.to_string();
         let (stem, key) = if product {
@@ -483,16 +532,9 @@ impl Analyzer {
         };
         let phrase_start = self.en_phrases.contains_key(&stem);
         let key = key.map(|k| cache.intern(&k));
-        cache.words.insert(
-            &lower,
-            Entry {
-                key,
-                stem: stem.into(),
-                phrase_start,
-                count: u64::from(count && key.is_some()),
-                extra: None,
-            },
-        );
+        cache
+            .words
+            .insert(&lower, key, None, &stem, phrase_start, count);
         (key, phrase_start)
     }
 
@@ -529,16 +571,27 @@ impl Analyzer {
         let surface = &run[w.start..w.end];
         self.latin_entry(surface, w.product, cache, false);
         let lower = lowercase(surface, &mut cache.lower);
-        cache
-            .words
-            .get_mut(lower)
-            .map(|e| e.stem.to_string())
-            .unwrap_or_default()
+        match cache.words.get_mut(lower) {
+            Some(e) => {
+                let e = *e;
+                cache.words.stem(&e).to_string()
+            }
+            None => String::new(),
+        }
     }
 }
 
 /// Lowercase into a reused buffer, skipping the copy for lowercase words.
 fn lowercase<'a>(s: &'a str, buf: &'a mut String) -> &'a str {
+    if s.is_ascii() {
+        if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return s;
+        }
+        buf.clear();
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+        return buf.as_str();
+    }
     if !s.chars().any(char::is_uppercase) {
         return s;
     }

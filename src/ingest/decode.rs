@@ -5,6 +5,8 @@
 //! reads as Chinese. A file that is mostly valid UTF-8 with a few broken bytes is
 //! reported as broken UTF-8 (with the byte offset) rather than guessed as GB18030.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
 
 /// Why a file could not be decoded.
@@ -27,21 +29,22 @@ pub enum DecodeError {
     Unknown,
 }
 
-/// A decoded text and the encoding it came from.
+/// A decoded text and the encoding it came from. UTF-8 input is borrowed,
+/// not copied: a large file is held once, not twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     pub encoding: &'static str,
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match std::str::from_utf8(rest) {
             Ok(s) => Ok(Decoded {
-                text: s.to_string(),
+                text: Cow::Borrowed(s),
                 encoding: "utf-8-bom",
             }),
             Err(e) => Err(DecodeError::BrokenUtf8 {
@@ -61,7 +64,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                 return Err(DecodeError::Binary { offset });
             }
             return Ok(Decoded {
-                text: s.to_string(),
+                text: Cow::Borrowed(s),
                 encoding: "utf-8",
             });
         }
@@ -78,7 +81,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
         if reads_as_chinese(&text) {
             return Ok(Decoded {
-                text: text.into_owned(),
+                text: Cow::Owned(text.into_owned()),
                 encoding: "gb18030",
             });
         }
@@ -90,7 +93,7 @@ fn decode_utf16(
     rest: &[u8],
     enc: &'static Encoding,
     name: &'static str,
-) -> Result<Decoded, DecodeError> {
+) -> Result<Decoded<'static>, DecodeError> {
     if rest.len() % 2 == 1 {
         return Err(DecodeError::BrokenUtf16 {
             encoding: name,
@@ -99,7 +102,7 @@ fn decode_utf16(
     }
     match enc.decode_without_bom_handling_and_without_replacement(rest) {
         Some(text) => Ok(Decoded {
-            text: text.into_owned(),
+            text: Cow::Owned(text.into_owned()),
             encoding: name,
         }),
         None => {

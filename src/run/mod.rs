@@ -4,6 +4,7 @@
 //! killed at any point leaves the last good report and `latest` untouched.
 
 mod cache;
+mod featurize_only;
 mod publish;
 
 use std::fs;
@@ -19,6 +20,7 @@ use crate::ingest::IngestError;
 use crate::stance;
 use crate::{Corpus, Lang, Skipped};
 
+pub use featurize_only::{featurize_corpus, FeaturizeOutcome};
 pub use publish::Lock;
 use publish::{clean_incomplete, new_run_id, prune_runs, publish_latest};
 
@@ -172,14 +174,6 @@ impl CorpusSummary {
             skipped: corpus.skipped.len(),
         }
     }
-}
-
-/// TF-IDF over every passage of the corpus; boilerplate does not count for
-/// document frequencies.
-pub fn featurize_passages(corpus: &Corpus, featurizer: &Featurizer) -> Features {
-    let texts: Vec<&str> = corpus.passages().map(|p| p.text.as_str()).collect();
-    let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
-    featurizer.featurize(&texts, &in_df)
 }
 
 /// The nightly job.
