@@ -565,10 +565,7 @@ impl Featurizer {
             }
         }
         blocks.par_iter_mut().for_each(|b| {
-            b.rename(
-                |t| Some(new_id[t as usize]).filter(|&id| id != u32::MAX),
-                false,
-            )
+            b.rename_monotonic(|t| Some(new_id[t as usize]).filter(|&id| id != u32::MAX))
         });
         let n_tokens: Vec<u32> = blocks
             .iter()

@@ -118,6 +118,26 @@ impl Block {
     }
 }
 
+impl Block {
+    /// Rename term ids by an order-preserving `map` (`None` drops the entry),
+    /// in place; no passage needs re-sorting.
+    pub fn rename_monotonic(&mut self, map: impl Fn(u32) -> Option<u32>) {
+        let (mut read, mut write) = (0usize, 0usize);
+        for end in &mut self.ends {
+            while read < *end as usize {
+                let (t, c) = self.counts[read];
+                if let Some(id) = map(t) {
+                    self.counts[write] = (id, c);
+                    write += 1;
+                }
+                read += 1;
+            }
+            *end = write as u32;
+        }
+        self.counts.truncate(write);
+    }
+}
+
 /// Document frequency of each of `n_terms` terms over the passages with
 /// `in_df` (`blocks` in passage order).
 pub fn document_frequencies(blocks: &[Block], in_df: &[bool], n_terms: usize) -> Vec<u32> {
@@ -221,6 +241,11 @@ mod tests {
         let rows: Vec<&[(u32, u32)]> = b.rows().collect();
         assert_eq!(rows, vec![&[(0, 2)][..], &[], &[(0, 2)]]);
         assert_eq!(b.n_tokens, vec![2, 0, 2]);
+        // An order-preserving rename keeps rows as they are, minus drops.
+        let mut c = block(&[&[(1, 1), (2, 4), (5, 1)], &[(2, 2)]]);
+        c.rename_monotonic(|t| (t != 2).then_some(t * 10));
+        let rows: Vec<&[(u32, u32)]> = c.rows().collect();
+        assert_eq!(rows, vec![&[(10, 1), (50, 1)][..], &[]]);
         // Renaming reorders: rows stay sorted.
         let mut b = block(&[&[(1, 1), (2, 4)]]);
         b.rename(|t| Some(10 - t), false);
