@@ -143,18 +143,23 @@ fn is_name_only(text: &str) -> bool {
         })
 }
 
+/// Headings are a word or two: longer text is not lowercased to find out.
+const MAX_HEADING_BYTES: usize = 24;
+
 fn is_comments_heading(text: &str) -> bool {
-    matches!(
-        text.to_lowercase().trim_end_matches(':'),
-        "comments" | "comment" | "评论" | "留言" | "网友评论" | "相关评论" | "discussion"
-    )
+    text.len() <= MAX_HEADING_BYTES
+        && matches!(
+            text.to_lowercase().trim_end_matches(':'),
+            "comments" | "comment" | "评论" | "留言" | "网友评论" | "相关评论" | "discussion"
+        )
 }
 
 fn is_keyword_heading(text: &str) -> bool {
-    matches!(
-        text.to_lowercase().trim_end_matches([':', ':']),
-        "keywords" | "key words" | "tags" | "关键词" | "关键字" | "标签"
-    )
+    text.len() <= MAX_HEADING_BYTES
+        && matches!(
+            text.to_lowercase().trim_end_matches([':', ':']),
+            "keywords" | "key words" | "tags" | "关键词" | "关键字" | "标签"
+        )
 }
 
 /// One case-insensitive scan for every comment-widget marker.
