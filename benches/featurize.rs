@@ -2,6 +2,11 @@
 //! mixed text, beside the bare segmenters it is built on (the limit), with one
 //! thread and with all threads.
 //!
+//! Per size and language: `segmenters-1t` and `segmenters-Nt` (jieba-rs
+//! `cut` on Han runs, Unicode words + lowercase on the rest: the limit),
+//! `analyze-1t` (the analyzer chain alone), `tfidf-1t` and `tfidf-Nt` (the
+//! whole featurizer, passages to the L2-normalised matrix).
+//!
 //! Text comes from the labelled sets in `../shared/data` (or the folder in
 //! `STANCEMAP_DATA`) and the seed articles; without the data folder the bench
 //! says so and uses the seeds alone. Sizes in MB: `STANCEMAP_BENCH_MB`
@@ -11,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use rayon::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
 
 use stancemap::featurize::{Featurizer, Params};
@@ -145,6 +151,11 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new("segmenters-1t", format!("{mb}MB")),
                 &texts,
                 |b, t| b.iter(|| segment_only(t)),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("segmenters-{all}t"), format!("{mb}MB")),
+                &texts,
+                |b, t| b.iter(|| t.par_chunks(256).map(|c| segment_only(c)).sum::<usize>()),
             );
             g.bench_with_input(
                 BenchmarkId::new("analyze-1t", format!("{mb}MB")),
