@@ -155,7 +155,7 @@ fn bench(c: &mut Criterion) {
             g.bench_with_input(
                 BenchmarkId::new(format!("segmenters-{all}t"), format!("{mb}MB")),
                 &texts,
-                |b, t| b.iter(|| t.par_chunks(256).map(|c| segment_only(c)).sum::<usize>()),
+                |b, t| b.iter(|| t.par_chunks(256).map(segment_only).sum::<usize>()),
             );
             g.bench_with_input(
                 BenchmarkId::new("analyze-1t", format!("{mb}MB")),
