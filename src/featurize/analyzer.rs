@@ -352,7 +352,7 @@ impl Analyzer {
 
     fn han_key(&self, word: &str) -> Option<String> {
         if let Some(k) = self.zh_concepts.get(word) {
-            return Some(k.clone());
+            return Some(super::bridged(k, word));
         }
 
         let n = word.chars().count();
@@ -522,7 +522,7 @@ impl Analyzer {
                     .chars()
                     .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
             let key = if let Some(k) = self.en_single.get(&stem) {
-                Some(k.clone())
+                Some(super::bridged(k, if dropped { "" } else { &stem }))
             } else if dropped {
                 None
             } else {
