@@ -118,12 +118,8 @@ impl Words {
         let hot = Hot {
             key: key.unwrap_or(NONE),
             extra: extra.unwrap_or(NONE),
-            count: 0,
+            count: u32::from(count && (key.is_some() || extra.is_some())),
             cold: cold | if phrase_start { PHRASE_START } else { 0 },
-        };
-        let hot = Hot {
-            count: u32::from(count && hot.emits()),
-            ..hot
         };
         match pack(word) {
             Some(k) => self.short.insert(k, hot),

@@ -301,6 +301,27 @@ pub struct Shard {
     scratch: Vec<u32>,
 }
 
+/// Jobs `0..n` over one worker per thread: each worker takes the next job
+/// until none is left (so a worker on a busy core simply takes fewer) and
+/// keeps its own state, which is returned, one per worker.
+pub fn in_workers<S: Default + Send>(n: usize, job: impl Fn(&mut S, usize) + Sync) -> Vec<S> {
+    let next = AtomicUsize::new(0);
+    (0..rayon::current_num_threads())
+        .into_par_iter()
+        .map(|_| {
+            let mut state = S::default();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                job(&mut state, i);
+            }
+            state
+        })
+        .collect()
+}
+
 /// Where each batch of passages starts, then `texts.len()`.
 fn batch_bounds(texts: &[&str]) -> Vec<usize> {
     let mut bounds = vec![0];
@@ -391,21 +412,10 @@ impl Featurizer {
     pub fn featurize(&self, texts: &[&str], in_df: &[bool]) -> Features {
         assert_eq!(texts.len(), in_df.len(), "one in_df flag per text");
         let bounds = batch_bounds(texts);
-        let next = AtomicUsize::new(0);
-        let shards: Vec<Shard> = (0..rayon::current_num_threads())
-            .into_par_iter()
-            .map(|_| {
-                let mut shard = Shard::default();
-                loop {
-                    let b = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&[first, end]) = bounds.get(b..b + 2) else {
-                        break;
-                    };
-                    self.add_batch(&mut shard, first, texts[first..end].iter().copied());
-                }
-                shard
-            })
-            .collect();
+        let shards: Vec<Shard> = in_workers(bounds.len() - 1, |shard: &mut Shard, b| {
+            let (first, end) = (bounds[b], bounds[b + 1]);
+            self.add_batch(shard, first, texts[first..end].iter().copied());
+        });
         self.finish(shards, in_df)
     }
 
@@ -465,29 +475,30 @@ impl Featurizer {
     pub fn analyze_document(&self, texts: &[&str], cache: &mut Cache) -> DocTerms {
         let mut tokens = Vec::new();
         let mut raw_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        let mut passages = Vec::with_capacity(texts.len());
         let (mut block, mut scratch) = (Block::default(), Vec::new());
         for text in texts {
             tokens.clear();
             self.analyzer.analyze(text, cache, &mut tokens);
             block.push_tokens(tokens.iter().map(|t| t.key), &mut scratch);
-            let row = block.rows().last().unwrap_or_default();
-            let mut counts: Vec<(String, u32)> = row
-                .iter()
-                .map(|&(id, c)| (cache.keys[id as usize].to_string(), c))
-                .collect();
-            counts.sort_unstable();
             // Count surfaces as written; lowercase each distinct one once below.
             for t in &tokens {
                 *raw_surfaces
                     .entry((t.key, &text[t.start..t.end]))
                     .or_default() += 1;
             }
-            passages.push(PassageTerms {
-                n_tokens: tokens.len() as u32,
-                counts,
-            });
         }
+        let passages = block
+            .rows()
+            .zip(&block.n_tokens)
+            .map(|(row, &n_tokens)| {
+                let mut counts: Vec<(String, u32)> = row
+                    .iter()
+                    .map(|&(id, c)| (cache.keys[id as usize].to_string(), c))
+                    .collect();
+                counts.sort_unstable();
+                PassageTerms { counts, n_tokens }
+            })
+            .collect();
         let mut surfaces: FxHashMap<(u32, String), u64> = FxHashMap::default();
         for ((k, raw), n) in raw_surfaces {
             let lower: String = raw.chars().flat_map(char::to_lowercase).collect();

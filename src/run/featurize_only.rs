@@ -4,14 +4,11 @@
 //! so memory holds the term counts, never the corpus (80 MB of mixed text
 //! peaked at 644 MB when the corpus was read whole first; see README).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 use super::{CorpusSummary, RunError};
 use crate::config::Config;
-use crate::featurize::{Features, Featurizer, Shard};
+use crate::featurize::{in_workers, Features, Featurizer, Shard};
 use crate::ingest::{self, read_document};
 use crate::Skipped;
 
@@ -46,34 +43,22 @@ pub fn featurize_corpus(
     let (files, mut skipped) = ingest::discover(&config.corpus)?;
     let (meta, meta_problem) = ingest::read_metadata(&config.corpus, &config.ingest);
     skipped.extend(meta_problem);
-    let next = AtomicUsize::new(0);
     type Done = Vec<(usize, Result<Seen, String>)>;
-    let shards: Vec<(Shard, Done)> = (0..rayon::current_num_threads())
-        .into_par_iter()
-        .map(|_| {
-            let mut shard = Shard::default();
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(file) = files.get(i) else { break };
-                let seen = read_document(file, &meta, &config.ingest).map(|doc| {
-                    let texts = doc.passages.iter().map(|p| p.text.as_str());
-                    featurizer.add_batch(&mut shard, i, texts);
-                    Seen {
-                        bytes: doc.size,
-                        text_bytes: doc.passages.iter().map(|p| p.text.len() as u64).sum(),
-                        passages: doc
-                            .passages
-                            .iter()
-                            .map(|p| (p.lang, p.boilerplate))
-                            .collect(),
-                    }
-                });
-                done.push((i, seen));
+    let shards = in_workers(files.len(), |(shard, done): &mut (Shard, Done), i| {
+        let seen = read_document(&files[i], &meta, &config.ingest).map(|doc| {
+            featurizer.add_batch(shard, i, doc.passages.iter().map(|p| p.text.as_str()));
+            Seen {
+                bytes: doc.size,
+                text_bytes: doc.passages.iter().map(|p| p.text.len() as u64).sum(),
+                passages: doc
+                    .passages
+                    .iter()
+                    .map(|p| (p.lang, p.boilerplate))
+                    .collect(),
             }
-            (shard, done)
-        })
-        .collect();
+        });
+        done.push((i, seen));
+    });
     let (shards, done): (Vec<Shard>, Vec<Done>) = shards.into_iter().unzip();
     let mut done: Done = done.into_iter().flatten().collect();
     done.sort_unstable_by_key(|(i, _)| *i);

@@ -810,24 +810,13 @@ pub fn attach(
             Kind::Relation(ws, wo) => {
                 let (subj, obj, passive) = p.roles(it.ts, it.te);
                 let extra: &[&str] = if passive { &["passive"] } else { &[] };
-                let subj = subj.or_else(|| {
-                    obj.is_none()
-                        .then_some(fallback_mask.map(|f| (f, false)))
-                        .flatten()
-                });
-                if let Some((mask, c)) = subj {
-                    push(
-                        mask,
-                        ws * factor * carry(c),
-                        with("relation:subject", c, extra),
-                    );
-                }
-                if let Some((mask, c)) = obj {
-                    push(
-                        mask,
-                        wo * factor * carry(c),
-                        with("relation:object", c, extra),
-                    );
+                let subj = or_fallback(subj, obj.is_none(), fallback_mask);
+                for (side, w, head) in
+                    [(subj, ws, "relation:subject"), (obj, wo, "relation:object")]
+                {
+                    if let Some((mask, c)) = side {
+                        push(mask, w * factor * carry(c), with(head, c, extra));
+                    }
                 }
             }
             Kind::Gap(w1, w2) => {
@@ -855,24 +844,11 @@ pub fn attach(
                     }
                 }
                 let (x, y) = p.parties(it.ts, it.te);
-                let x = x.or_else(|| {
-                    y.is_none()
-                        .then_some(fallback_mask.map(|f| (f, false)))
-                        .flatten()
-                });
-                if let Some((mask, c)) = x {
-                    push(
-                        mask,
-                        w1 * g * factor * carry(c),
-                        with("gap:first", c, &extra),
-                    );
-                }
-                if let Some((mask, c)) = y {
-                    push(
-                        mask,
-                        w2 * g * factor * carry(c),
-                        with("gap:second", c, &extra),
-                    );
+                let x = or_fallback(x, y.is_none(), fallback_mask);
+                for (side, w, head) in [(x, w1, "gap:first"), (y, w2, "gap:second")] {
+                    if let Some((mask, c)) = side {
+                        push(mask, w * g * factor * carry(c), with(head, c, &extra));
+                    }
                 }
             }
             _ => {}
@@ -915,6 +891,16 @@ pub fn attach(
         });
     }
     out
+}
+
+/// The first party of a two-sided rule, or the passage's fallback target
+/// when neither party is named.
+fn or_fallback(
+    first: Option<(u64, bool)>,
+    no_second: bool,
+    fallback: Option<u64>,
+) -> Option<(u64, bool)> {
+    first.or_else(|| no_second.then_some(fallback.map(|f| (f, false))).flatten())
 }
 
 #[cfg(test)]
