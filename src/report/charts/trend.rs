@@ -75,9 +75,12 @@ impl StanceTrend {
     pub fn new(view: &View, params: &Params) -> Option<Self> {
         let stance = view.input.stance?;
         let docs = &view.input.corpus.documents;
-        let mut dated: Vec<(i32, &str)> = docs
+        let mut dated: Vec<(i32, &str, Option<&str>)> = docs
             .iter()
-            .filter_map(|d| Some((day_of(d.meta.date.as_deref()?)?, d.id.as_str())))
+            .filter_map(|d| {
+                let day = day_of(d.meta.date.as_deref()?)?;
+                Some((day, d.id.as_str(), d.meta.title.as_deref()))
+            })
             .collect();
         dated.sort();
         let undated = docs.len() - dated.len();
@@ -90,7 +93,7 @@ impl StanceTrend {
                 let by = stance.summary.by_document.get(id);
                 let points = dated
                     .iter()
-                    .filter_map(|(day, doc)| {
+                    .filter_map(|(day, doc, _)| {
                         let a = by?.get(*doc)?;
                         (a.n > 0 && a.mean.is_finite()).then_some((
                             f64::from(*day),
@@ -125,12 +128,14 @@ impl StanceTrend {
             (0.0, 1.0)
         };
         let shown = days.len();
+        // Each date is named by its document's title, else its file name.
         let docs = dated
             .iter()
-            .map(|(day, id)| {
+            .map(|(day, id, title)| {
                 let name = id.rsplit('/').next().unwrap_or(id);
                 let stem = name.rsplit_once('.').map_or(name, |(a, _)| a);
-                (f64::from(*day), stem.to_string())
+                let label = title.filter(|t| !t.trim().is_empty()).unwrap_or(stem);
+                (f64::from(*day), label.to_string())
             })
             .collect();
         Some(StanceTrend {
@@ -147,6 +152,9 @@ impl StanceTrend {
         })
     }
 }
+
+/// Height of one row of document names above the plot.
+const DOC_ROW_H: i32 = 16;
 
 /// Circles for the first target, triangles for the second, and so on.
 fn marker<DB: Surface>(
@@ -191,7 +199,7 @@ impl Chart for StanceTrend {
             .margin_left(16)
             .margin_right(32)
             .margin_bottom(12)
-            .margin_top(30)
+            .margin_top(30 + DOC_ROW_H)
             .x_label_area_size(52)
             .y_label_area_size(72)
             .build_cartesian_2d(x0..x1, -1.1f64..1.1f64)?;
@@ -264,25 +272,32 @@ impl Chart for StanceTrend {
                 marker(area, i, at, radius(p.2), color)?;
             }
         }
-        // Which document each date is, above the plot; a name that would
-        // overlap the previous one is left out (the pages list them all).
-        let mut last_right = i32::MIN;
+        // Which document each date is, above the plot, in two staggered
+        // rows so that close dates keep their names; a name that fits in
+        // neither row is left out (the pages list them all).
+        let mut row_right = [i32::MIN; 2];
         for (day, name) in &self.docs {
             let (px, py) = chart.backend_coord(&(*day, 1.1));
-            let label = text::fit(name, 12.0, 110.0);
+            let label = text::fit(name, 12.0, 170.0);
             let half = (text::width(&label, 12.0) / 2.0) as i32;
-            draw::line(area, (px, py - 6), (px, py), MUTED, 1)?;
-            if px - half > last_right + 8 {
-                draw::text(
-                    area,
-                    &label,
-                    (px, py - 9),
-                    &font(12.0).color(&MUTED),
-                    HPos::Center,
-                    VPos::Bottom,
-                )?;
-                last_right = px + half;
-            }
+            // Centred on its date, but kept inside the chart.
+            let width = area.dim_in_pixel().0 as i32;
+            let cx = px.clamp(half + 4, (width - half - 4).max(half + 4));
+            let Some(row) = (0..2).find(|&r| cx - half > row_right[r] + 8) else {
+                draw::line(area, (px, py - 6), (px, py), MUTED, 1)?;
+                continue;
+            };
+            let rise = row as i32 * DOC_ROW_H;
+            draw::line(area, (px, py - 6 - rise), (px, py), MUTED, 1)?;
+            draw::text(
+                area,
+                &label,
+                (cx, py - 9 - rise),
+                &font(12.0).color(&MUTED),
+                HPos::Center,
+                VPos::Bottom,
+            )?;
+            row_right[row] = cx + half;
         }
         // Legend above the plot, where it hides no point.
         let mut x = draw::MARGIN;
