@@ -197,7 +197,8 @@ pub struct Analyzer {
     stop_zh: FxHashSet<String>,
     /// Chinese glossary word -> concept key.
     zh_concepts: FxHashMap<String, String>,
-    /// English single-stem glossary entry -> concept key.
+    /// English single-word glossary entry, by its inflection bases
+    /// ([`english::inflection_bases`]), -> concept key.
     en_single: FxHashMap<String, String>,
     /// First stem -> phrases starting with it, longest first.
     en_phrases: FxHashMap<String, Vec<Phrase>>,
@@ -264,8 +265,14 @@ impl Analyzer {
                     .collect();
                 match stems.len() {
                     0 => {}
-                    1 => {
+                    1 if ws[0].product => {
                         en_single.insert(stems[0].clone(), key.clone());
+                    }
+                    1 => {
+                        let lower = phrase[ws[0].start..ws[0].end].to_lowercase();
+                        for b in english::inflection_bases(&lower) {
+                            en_single.insert(b, key.clone());
+                        }
                     }
                     _ => en_phrases
                         .entry(stems[0].clone())
@@ -430,7 +437,7 @@ impl Analyzer {
         if self.stop_en.contains(&stem) {
             return Some(None);
         }
-        Some(Some(self.en_single.get(&stem).cloned().unwrap_or(stem)))
+        Some(Some(self.glossary_word(clean).unwrap_or(stem)))
     }
 
     #[cfg(not(feature = "cedict"))]
@@ -459,14 +466,10 @@ impl Analyzer {
             let (key, phrase_start) = self.latin_entry(surface, w.product, cache, true);
             if phrase_start {
                 if let Some((len, pkey)) = self.match_phrase(run, &words[i..], cache) {
-                    if key.is_some() {
-                        let lower = lowercase(surface, &mut cache.lower);
-                        if let Some(e) = cache.words.get_mut(lower) {
-                            e.count = e.count.saturating_sub(1);
-                        }
-                    }
                     let last = words[i + len - 1];
-                    let id = cache.intern(&pkey);
+                    // The phrase is its concept in bilingual corpora and its
+                    // words in others (see `super::BRIDGE_MARK`).
+                    let id = cache.intern(&super::bridged(&pkey, ""));
                     let lower = run[w.start..last.end].to_lowercase();
                     cache.phrases.entry(lower.into()).or_insert((id, 0)).1 += 1;
                     out.push(Token {
@@ -474,6 +477,21 @@ impl Analyzer {
                         start: start + w.start,
                         end: start + last.end,
                     });
+                    for (k, pw) in words[i..i + len].iter().enumerate() {
+                        let key = if k == 0 {
+                            key
+                        } else {
+                            let s = &run[pw.start..pw.end];
+                            self.latin_entry(s, pw.product, cache, true).0
+                        };
+                        if let Some(own) = key.and_then(|key| phrase_word_key(key, cache)) {
+                            out.push(Token {
+                                key: own,
+                                start: start + pw.start,
+                                end: start + pw.end,
+                            });
+                        }
+                    }
                     i += len;
                     continue;
                 }
@@ -517,8 +535,8 @@ impl Analyzer {
                 || lower
                     .chars()
                     .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
-            let key = if let Some(k) = self.en_single.get(&stem) {
-                Some(super::bridged(k, if dropped { "" } else { &stem }))
+            let key = if let Some(k) = self.glossary_word(&lower) {
+                Some(super::bridged(&k, if dropped { "" } else { &stem }))
             } else if dropped {
                 None
             } else {
@@ -532,6 +550,15 @@ impl Analyzer {
             .words
             .insert(&lower, key, None, &stem, phrase_start, count);
         (key, phrase_start)
+    }
+
+    /// The concept key of a lowercase English word the glossary lists, in
+    /// any inflection.
+    fn glossary_word(&self, lower: &str) -> Option<String> {
+        english::inflection_bases(lower)
+            .iter()
+            .find_map(|b| self.en_single.get(b))
+            .cloned()
     }
 
     /// Longest glossary phrase at the start of `words`: (its length, key).
@@ -575,6 +602,21 @@ impl Analyzer {
             None => String::new(),
         }
     }
+}
+
+/// The key a word inside a glossary phrase adds beside the phrase's concept:
+/// its own key, marked to count only in corpora of one language (an empty
+/// concept before [`super::BRIDGE_MARK`]), or `None` for a stop word.
+fn phrase_word_key(key: u32, cache: &mut Cache) -> Option<u32> {
+    let k = &cache.keys[key as usize];
+    let own = k
+        .split_once(super::BRIDGE_MARK)
+        .map_or(&**k, |(_, own)| own);
+    if own.is_empty() {
+        return None;
+    }
+    let marked = super::bridged("", own);
+    Some(cache.intern(&marked))
 }
 
 /// Lowercase into a reused buffer, skipping the copy for lowercase words.

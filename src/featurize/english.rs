@@ -142,9 +142,94 @@ pub fn product_key(surface: &str) -> String {
     surface.to_lowercase().replace(' ', "-")
 }
 
+/// The forms a lowercase word may take with its inflection undone, for
+/// matching glossary entries: plural and third-person `-s`/`-es`/`-ies`,
+/// `-ed`, `-ing` (with a doubled final consonant undone or not), then a
+/// final silent `e` dropped, so `released`, `releasing` and `release` all
+/// give `releas`. Derivations are not undone: unlike a Snowball stem,
+/// `firmly` is not `firm`, `optimism` not `optimization`, `Cooper` not
+/// `cooperation`; a glossary lists the derived forms it means.
+pub fn inflection_bases(lower: &str) -> Vec<String> {
+    let w = lower
+        .strip_suffix("'s")
+        .or_else(|| lower.strip_suffix("\u{2019}s"))
+        .unwrap_or(lower);
+    let long_enough = |r: &str| r.chars().count() >= 3;
+    let undoubled = |r: &str| -> Option<String> {
+        let b = r.as_bytes();
+        let n = b.len();
+        (n >= 4 && b[n - 1] == b[n - 2] && b"bdgklmnprtz".contains(&b[n - 1]))
+            .then(|| r[..n - 1].to_string())
+    };
+    let mut out: Vec<String> = Vec::with_capacity(2);
+    if let Some(r) = w.strip_suffix("ies").filter(|r| long_enough(r)) {
+        out.push(format!("{r}y"));
+    } else if let Some(r) = w.strip_suffix("ied").filter(|r| long_enough(r)) {
+        out.push(format!("{r}y"));
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|s| w.ends_with(s))
+    {
+        out.push(w[..w.len() - 2].to_string());
+    } else if let Some(r) = w
+        .strip_suffix("ing")
+        .or_else(|| w.strip_suffix("ed"))
+        .filter(|r| long_enough(r))
+    {
+        out.push(r.to_string());
+        out.extend(undoubled(r));
+    } else if w.ends_with('s')
+        && !["ss", "us", "is"].iter().any(|s| w.ends_with(s))
+        && w.chars().count() >= 4
+    {
+        out.push(w[..w.len() - 1].to_string());
+    } else {
+        out.push(w.to_string());
+    }
+    for b in &mut out {
+        if b.len() > 3 && b.ends_with('e') {
+            b.pop();
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inflections_are_undone_derivations_kept() {
+        let base = |w: &str| inflection_bases(w)[0].clone();
+        for (a, b) in [
+            ("released", "release"),
+            ("releasing", "releases"),
+            ("models", "model"),
+            ("chips", "chip"),
+            ("companies", "company"),
+            ("launches", "launch"),
+            ("openai's", "openai"),
+            ("pretrained", "pretrain"),
+            ("fine-tuned", "fine-tune"),
+            ("competing", "compete"),
+        ] {
+            assert_eq!(base(a), base(b), "{a} / {b}");
+        }
+        assert!(inflection_bases("lagging").contains(&base("lag")));
+        assert!(inflection_bases("modelling").contains(&base("model")));
+        assert!(inflection_bases("stalled").contains(&base("stall")));
+        for (a, b) in [
+            ("firmly", "firm"),
+            ("cooper", "cooperation"),
+            ("optimism", "optimization"),
+            ("local", "localization"),
+            ("production", "productivity"),
+            ("applicants", "application"),
+            ("awful", "aws"),
+        ] {
+            assert_ne!(base(a), base(b), "{a} / {b}");
+        }
+    }
     use proptest::prelude::*;
 
     proptest! {

@@ -218,18 +218,20 @@ pub const CEDICT_MARK: char = '~';
 /// with a glossary word, which cost NMI on every monolingual set measured
 /// (AG News 0.450 -> 0.476, THUCNews titles 0.375 -> 0.414, BBC 0.890 ->
 /// 0.894 without it; `benches/THEMES.md`), so there the word keeps its own
-/// key. Multi-word glossary phrases stay concepts everywhere.
+/// key. A multi-word glossary phrase gives its concept with no own key
+/// (`@open-source\u{1}`) and each of its words its own key with no concept
+/// (`\u{1}sourc`): the concept in bilingual corpora, the words elsewhere.
 pub const BRIDGE_MARK: char = '\u{1}';
 
 /// The key of a word the glossary bridges: its concept and its own key
-/// (empty when the word alone would be dropped, e.g. a stop word).
+/// (either empty when that side has none: a stop word, a phrase).
 pub(crate) fn bridged(concept: &str, own: &str) -> String {
     format!("{concept}{BRIDGE_MARK}{own}")
 }
 
 /// Changes whenever the analysis of a text changes without a change to the
 /// word lists or the params: the incremental cache keys on it.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Whether passages are bilingual enough for the bridges (glossary concepts,
 /// CC-CEDICT), from their
@@ -389,16 +391,18 @@ impl Featurizer {
     }
 
     /// The feature keys of one text, in order, with byte offsets (for tests,
-    /// `stancemap` tooling and anyone who wants to see what the analyzers do).
+    /// `stancemap` tooling and anyone who wants to see what the analyzers do),
+    /// as a bilingual corpus sees them: bridged words and phrases as their
+    /// concepts.
     pub fn analyze(&self, text: &str) -> Vec<(String, usize, usize)> {
         let mut cache = Cache::default();
         let mut out = Vec::new();
         self.analyzer.analyze(text, &mut cache, &mut out);
         out.iter()
-            .map(|t| {
+            .filter_map(|t| {
                 let key = &cache.keys[t.key as usize];
                 let concept = key.split(BRIDGE_MARK).next().unwrap_or(key);
-                (concept.to_string(), t.start, t.end)
+                (!concept.is_empty()).then(|| (concept.to_string(), t.start, t.end))
             })
             .collect()
     }
@@ -568,11 +572,8 @@ impl Featurizer {
             .iter()
             .map(|k| {
                 if let Some((concept, own)) = k.split_once(BRIDGE_MARK) {
-                    match (two_languages, own) {
-                        (true, _) => Some(concept),
-                        (false, "") => None,
-                        (false, own) => Some(own),
-                    }
+                    let kept = if two_languages { concept } else { own };
+                    (!kept.is_empty()).then_some(kept)
                 } else if let Some(plain) = k.strip_prefix(CEDICT_MARK) {
                     cedict.then_some(plain)
                 } else {
@@ -849,16 +850,22 @@ mod tests {
             feats.terms.into_iter().map(|t| t.key).collect()
         };
         // English only: the firm keeps its own stem, not a concept shared
-        // with "company"; glossary phrases stay concepts.
+        // with "company", and a glossary phrase is its words.
         let en = keys_of(&[
             "The firm raised prices.",
             "A company cut costs.",
             "Open source large language models.",
         ]);
-        for want in ["firm", "compani", "@large-model"] {
+        for want in [
+            "firm", "compani", "open", "sourc", "larg", "languag", "model",
+        ] {
             assert!(en.contains(&want.to_string()), "{want} missing from {en:?}");
         }
-        assert!(!en.iter().any(|k| k.contains(BRIDGE_MARK)), "{en:?}");
+        assert!(
+            !en.iter()
+                .any(|k| k.contains(BRIDGE_MARK) || k.starts_with('@')),
+            "{en:?}"
+        );
         // Chinese only: 预训练 is itself.
         let zh = keys_of(&["预训练遇到瓶颈", "算力不足", "开源模型"]);
         assert!(zh.contains(&"预训练".to_string()), "{zh:?}");
@@ -873,6 +880,17 @@ mod tests {
         ]);
         assert!(both.contains(&"@pretraining".to_string()), "{both:?}");
         assert!(!both.contains(&"预训练".to_string()), "{both:?}");
+        // ... and a phrase is its concept, not its words.
+        let both = keys_of(&[
+            "开源模型",
+            "开源社区",
+            "开源的力量",
+            "Open source wins.",
+            "Open-source models.",
+            "Open source again.",
+        ]);
+        assert!(both.contains(&"@open-source".to_string()), "{both:?}");
+        assert!(!both.contains(&"open".to_string()), "{both:?}");
     }
 
     #[test]
