@@ -28,54 +28,69 @@ fn run(seed: u64) -> (Corpus, Themes) {
 /// The default run (seed 42), shared by the tests.
 static DEFAULT: LazyLock<(Corpus, Themes)> = LazyLock::new(|| run(42));
 
+/// Of the Chinese GPT-5 article's clustered passages: how many, how many
+/// share a theme with 3+ English passages, and how many English passages
+/// naming OpenAI share the Chinese passages' themes.
+fn beside_english(corpus: &Corpus, themes: &Themes) -> (usize, usize, usize) {
+    let passages: Vec<&Passage> = corpus.passages().collect();
+    let mut langs: BTreeMap<u32, BTreeMap<Lang, usize>> = BTreeMap::new();
+    for (p, t) in passages.iter().zip(&themes.assignment) {
+        if let Some(t) = t {
+            *langs.entry(*t).or_default().entry(p.lang).or_default() += 1;
+        }
+    }
+    let zh: Vec<u32> = passages
+        .iter()
+        .zip(&themes.assignment)
+        .filter(|(p, _)| p.lang == Lang::Zh && p.doc.starts_with("003_"))
+        .filter_map(|(_, t)| *t)
+        .collect();
+    let beside = zh
+        .iter()
+        .filter(|t| langs[t].get(&Lang::En).copied().unwrap_or(0) >= 3)
+        .count();
+    let zh_themes: BTreeSet<u32> = zh.iter().copied().collect();
+    let openai_en = passages
+        .iter()
+        .zip(&themes.assignment)
+        .filter(|(p, t)| {
+            p.lang == Lang::En
+                && t.is_some_and(|t| zh_themes.contains(&t))
+                && p.text.contains("OpenAI")
+        })
+        .count();
+    (zh.len(), beside, openai_en)
+}
+
+/// The nightly run (seed 42) and nine in ten other seeds: at least 80% of
+/// the Chinese GPT-5 passages share a theme with English ones, among them
+/// English passages about OpenAI. k-means on 150 passages has local optima
+/// in which the Chinese passages form a theme of their own; one seed alone
+/// would test the seed, not the bridge (without the glossary, 1 seed in 30
+/// passes).
 #[test]
 fn chinese_gpt5_passages_share_themes_with_english_ones() {
-    let other = run(7);
-    for (seed, (corpus, themes)) in [(42, &*DEFAULT), (7, &other)] {
-        let passages: Vec<&Passage> = corpus.passages().collect();
-        let mut langs: BTreeMap<u32, BTreeMap<Lang, usize>> = BTreeMap::new();
-        for (p, t) in passages.iter().zip(&themes.assignment) {
-            if let Some(t) = t {
-                *langs.entry(*t).or_default().entry(p.lang).or_default() += 1;
-            }
+    let (corpus, _) = &*DEFAULT;
+    let mut passed = Vec::new();
+    let mut report = Vec::new();
+    for seed in [42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] {
+        let themes = if seed == 42 {
+            DEFAULT.1.clone()
+        } else {
+            run(seed).1
+        };
+        let (zh, beside, openai_en) = beside_english(corpus, &themes);
+        assert!(zh >= 10, "seed {seed}: {zh} Chinese passages clustered");
+        let ok = beside * 10 >= zh * 8 && openai_en >= 3;
+        report.push(format!(
+            "seed {seed}: {beside}/{zh} beside English, {openai_en} English OpenAI passages"
+        ));
+        if ok {
+            passed.push(seed);
         }
-        let zh: Vec<(usize, u32)> = passages
-            .iter()
-            .zip(&themes.assignment)
-            .enumerate()
-            .filter(|(_, (p, _))| p.lang == Lang::Zh && p.doc.starts_with("003_"))
-            .filter_map(|(i, (_, t))| t.map(|t| (i, t)))
-            .collect();
-        assert!(
-            zh.len() >= 10,
-            "seed {seed}: {} Chinese passages clustered",
-            zh.len()
-        );
-        let beside_english = zh
-            .iter()
-            .filter(|(_, t)| langs[t].get(&Lang::En).copied().unwrap_or(0) >= 3)
-            .count();
-        assert!(
-            beside_english * 10 >= zh.len() * 8,
-            "seed {seed}: only {beside_english} of {} Chinese passages share a theme with 3+ English ones: {langs:?}",
-            zh.len()
-        );
-        // ... and those English passages are about OpenAI.
-        let zh_themes: BTreeSet<u32> = zh.iter().map(|(_, t)| *t).collect();
-        let openai_en = passages
-            .iter()
-            .zip(&themes.assignment)
-            .filter(|(p, t)| {
-                p.lang == Lang::En
-                    && t.is_some_and(|t| zh_themes.contains(&t))
-                    && p.text.contains("OpenAI")
-            })
-            .count();
-        assert!(
-            openai_en >= 3,
-            "seed {seed}: {openai_en} English OpenAI passages beside the Chinese ones"
-        );
     }
+    assert!(passed.contains(&42), "the nightly run: {report:#?}");
+    assert!(passed.len() >= 10, "{report:#?}");
 }
 
 #[test]

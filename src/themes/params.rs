@@ -136,7 +136,7 @@ impl RawParams {
             k_min,
             k_max,
             n_components: ranged("n_components", self.n_components, 100, 2, 1000)?,
-            power_iterations: ranged("power_iterations", self.power_iterations, 5, 0, 50)?,
+            power_iterations: ranged("power_iterations", self.power_iterations, 10, 0, 50)?,
             oversampling: ranged("oversampling", self.oversampling, 10, 0, 1000)?,
             n_init: ranged("n_init", self.n_init, 10, 1, 1000)?,
             max_iter: ranged("max_iter", self.max_iter, 300, 1, 100_000)? as u64,
