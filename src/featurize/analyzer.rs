@@ -461,12 +461,8 @@ impl Analyzer {
         let mut i = 0;
         while i < words.len() {
             let w = words[i];
-            // "US" in capitals is the country, not the stop word "us".
-            let surface = match &run[w.start..w.end] {
-                "US" => "U.S",
-                s => s,
-            };
-            // Counted here, in the one lookup.
+            let surface = &run[w.start..w.end];
+            // Counted here, in the one lookup; un-counted if a phrase takes it.
             let (key, phrase_start) = self.latin_entry(surface, w.product, cache, true);
             if phrase_start {
                 if let Some((len, pkey)) = self.match_phrase(run, &words[i..], cache) {

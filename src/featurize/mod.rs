@@ -231,7 +231,7 @@ pub(crate) fn bridged(concept: &str, own: &str) -> String {
 
 /// Changes whenever the analysis of a text changes without a change to the
 /// word lists or the params: the incremental cache keys on it.
-pub const ANALYSIS_VERSION: u32 = 4;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Whether passages are bilingual enough for the bridges (glossary concepts,
 /// CC-CEDICT), from their
@@ -726,11 +726,6 @@ mod tests {
                 "The models were lagging behind GPT-4o and Llama 3.1 in 2023, slowly."
             ),
             vec!["@model", "@gap", "gpt-4o", "llama-3.1", "slowli"]
-        );
-        // The country in capitals, the pronoun not.
-        assert_eq!(
-            keys(&f, "US chips and U.S. rules let us win"),
-            vec!["@united-states", "@chips", "@united-states", "rule", "win"]
         );
     }
 
