@@ -237,8 +237,8 @@ pub const ANALYSIS_VERSION: u32 = 3;
 /// CC-CEDICT), from their
 /// keys: a passage is Chinese when at least 60% of its word tokens are
 /// Chinese words, English when at most 20% are (ingest's thresholds; a
-/// bridged word counts as itself, glossary phrases and `~` keys do not
-/// count); the corpus is bilingual when each
+/// bridged word, or a word of a glossary phrase, counts as itself; the
+/// phrase's concept and `~` keys do not count); the corpus is bilingual when each
 /// language has at least 2% of the passages, and 3.
 fn bilingual(keys: &[&str], blocks: &[Block]) -> bool {
     let kind: Vec<Option<bool>> = keys
