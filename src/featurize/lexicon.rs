@@ -191,6 +191,22 @@ mod tests {
             .any(|c| c.id == "pretraining" && c.zh == ["预训练"]));
     }
 
+    /// Two concepts claiming one English word form would be settled by
+    /// file order, silently (as `product` and `productivity` once were).
+    #[test]
+    fn no_english_word_form_belongs_to_two_concepts() {
+        let g = glossary(&Source::builtin("glossary", GLOSSARY)).unwrap();
+        let mut owner: std::collections::BTreeMap<String, &str> = Default::default();
+        for c in &g {
+            for w in c.en.iter().filter(|w| !w.contains(' ')) {
+                for b in super::super::english::inflection_bases(&w.to_lowercase()) {
+                    let first = *owner.entry(b.clone()).or_insert(&c.id);
+                    assert_eq!(first, c.id, "{w:?} ({b}) is in {first} and {}", c.id);
+                }
+            }
+        }
+    }
+
     #[test]
     fn malformed_lines_name_the_line() {
         let src = Source::builtin("dict", "# c\n通义千问 100 nz\n文心一言 many\n");
