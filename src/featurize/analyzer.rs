@@ -152,6 +152,9 @@ pub struct Cache {
     pub keys: Vec<Box<str>>,
     /// Matched glossary phrases: lowercase surface -> (key id, occurrences).
     phrases: FxHashMap<Box<str>, (u32, u64)>,
+    /// Key id -> the id of its key inside a glossary phrase
+    /// ([`phrase_word_key`]), built once per key.
+    phrase_words: FxHashMap<u32, Option<u32>>,
     lower: String,
     words_buf: Vec<Word>,
 }
@@ -608,15 +611,17 @@ impl Analyzer {
 /// its own key, marked to count only in corpora of one language (an empty
 /// concept before [`super::BRIDGE_MARK`]), or `None` for a stop word.
 fn phrase_word_key(key: u32, cache: &mut Cache) -> Option<u32> {
+    if let Some(&id) = cache.phrase_words.get(&key) {
+        return id;
+    }
     let k = &cache.keys[key as usize];
     let own = k
         .split_once(super::BRIDGE_MARK)
         .map_or(&**k, |(_, own)| own);
-    if own.is_empty() {
-        return None;
-    }
-    let marked = super::bridged("", own);
-    Some(cache.intern(&marked))
+    let marked = (!own.is_empty()).then(|| super::bridged("", own));
+    let id = marked.map(|m| cache.intern(&m));
+    cache.phrase_words.insert(key, id);
+    id
 }
 
 /// Lowercase into a reused buffer, skipping the copy for lowercase words.

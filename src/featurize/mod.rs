@@ -713,6 +713,16 @@ mod tests {
         Featurizer::new(&Params::default()).unwrap()
     }
 
+    /// A featurizer that keeps every term (`min_df` 1, `max_df` 1.0).
+    fn fz_every_term() -> Featurizer {
+        let raw = RawParams {
+            min_df: Some(1),
+            max_df: Some(1.0),
+            ..Default::default()
+        };
+        Featurizer::new(&raw.check(Path::new(".")).unwrap()).unwrap()
+    }
+
     fn keys(f: &Featurizer, text: &str) -> Vec<String> {
         f.analyze(text).into_iter().map(|(k, _, _)| k).collect()
     }
@@ -798,12 +808,7 @@ mod tests {
 
     #[test]
     fn features_are_sparse_normalised_and_labelled() {
-        let raw = RawParams {
-            min_df: Some(1),
-            max_df: Some(1.0),
-            ..Default::default()
-        };
-        let f = Featurizer::new(&raw.check(Path::new(".")).unwrap()).unwrap();
+        let f = fz_every_term();
         // Bilingual: three passages or more in each language.
         let texts = [
             "OpenAI leads in pretraining.",
@@ -839,12 +844,7 @@ mod tests {
 
     #[test]
     fn glossary_bridges_only_bilingual_corpora() {
-        let raw = RawParams {
-            min_df: Some(1),
-            max_df: Some(1.0),
-            ..Default::default()
-        };
-        let f = Featurizer::new(&raw.check(Path::new(".")).unwrap()).unwrap();
+        let f = fz_every_term();
         let keys_of = |texts: &[&str]| -> Vec<String> {
             let feats = f.featurize(texts, &vec![true; texts.len()]);
             feats.terms.into_iter().map(|t| t.key).collect()

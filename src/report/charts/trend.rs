@@ -276,12 +276,12 @@ impl Chart for StanceTrend {
         // rows so that close dates keep their names; a name that fits in
         // neither row is left out (the pages list them all).
         let mut row_right = [i32::MIN; 2];
+        let width = area.dim_in_pixel().0 as i32;
         for (day, name) in &self.docs {
             let (px, py) = chart.backend_coord(&(*day, 1.1));
             let label = text::fit(name, 12.0, 170.0);
             let half = (text::width(&label, 12.0) / 2.0) as i32;
             // Centred on its date, but kept inside the chart.
-            let width = area.dim_in_pixel().0 as i32;
             let cx = px.clamp(half + 4, (width - half - 4).max(half + 4));
             let Some(row) = (0..2).find(|&r| cx - half > row_right[r] + 8) else {
                 draw::line(area, (px, py - 6), (px, py), MUTED, 1)?;
