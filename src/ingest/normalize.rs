@@ -7,6 +7,11 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 pub fn normalize(line: &str) -> String {
+    // ASCII (most English text): NFKC changes nothing; only whitespace and
+    // control characters are collapsed, a run of other bytes at a time.
+    if line.is_ascii() {
+        return collapse_ascii(line);
+    }
     // Fast path: fold full-width ASCII and the ideographic space by hand (the
     // same mapping NFKC makes); text that is then already NFKC by the quick
     // check (most English and Chinese text) skips the full normalisation.
@@ -32,6 +37,20 @@ fn fold_full_width(line: &str) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// [`collapse`] for ASCII text: separators are ASCII whitespace and
+/// control characters (`char::is_whitespace` or `is_control` on ASCII).
+fn collapse_ascii(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let separator = |c: char| c <= ' ' || c == '\x7f';
+    for part in line.split(separator).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
@@ -90,6 +109,13 @@ mod tests {
         ] {
             let full: String = s.nfkc().collect();
             assert_eq!(normalize(s), collapse(full.chars(), full.len()), "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_path_equals_the_general_one(s in "[ -~\t\n\r\x00-\x1f\x7f]{0,30}") {
+            proptest::prop_assert_eq!(collapse_ascii(&s), collapse(s.chars(), s.len()));
         }
     }
 

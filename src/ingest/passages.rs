@@ -94,6 +94,9 @@ fn blocks(text: &str) -> Vec<Unit> {
 
 /// en, zh or mixed by the share of Han characters among Han plus Latin letters.
 pub fn language(text: &str, params: &Params) -> Lang {
+    if text.is_ascii() {
+        return Lang::En;
+    }
     let (mut han, mut latin) = (0usize, 0usize);
     for c in text.chars() {
         if is_han(c) {
@@ -124,8 +127,9 @@ fn lower_starts(lower_head: &str, prefixes: &[&str]) -> bool {
     prefixes.iter().any(|p| lower_head.starts_with(p))
 }
 
-fn words(text: &str) -> Vec<&str> {
-    text.split_whitespace().collect()
+/// The number of words in `text`, counting no further than `cap`.
+fn n_words(text: &str, cap: usize) -> usize {
+    text.split_whitespace().take(cap).count()
 }
 
 fn ends_like_sentence(text: &str) -> bool {
@@ -134,9 +138,8 @@ fn ends_like_sentence(text: &str) -> bool {
 
 /// "Chen Lei", "Liu Xiaojie": two to four capitalised words, nothing else.
 fn is_name_only(text: &str) -> bool {
-    let w = words(text);
-    (2..=4).contains(&w.len())
-        && w.iter().all(|w| {
+    (2..=4).contains(&n_words(text, 5))
+        && text.split_whitespace().all(|w| {
             let mut cs = w.chars();
             cs.next().is_some_and(|c| c.is_uppercase())
                 && cs.all(|c| c.is_alphabetic() || c == '-' || c == '.' || c == '\'')
@@ -256,7 +259,7 @@ fn boilerplate_kind(
     {
         return Some("keywords");
     }
-    let n_words = words(text).len();
+    let n_words = n_words(text, 17);
     if lower_starts(&head, BYLINE_PREFIXES) && n_words <= 16 {
         return Some("byline");
     }
@@ -299,7 +302,7 @@ fn is_speaker_line(text: &str) -> bool {
         return false;
     };
     is_name_only(name.trim())
-        && words(role).len() <= 16
+        && n_words(role, 17) <= 16
         && !ends_like_sentence(text)
         && !role.contains(['"', '“'])
 }
