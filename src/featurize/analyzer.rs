@@ -170,16 +170,16 @@ impl Cache {
         id
     }
 
-    /// Every surface form seen with its key and number of occurrences.
-    pub fn surfaces(&self) -> impl Iterator<Item = (&str, u32, u64)> + '_ {
+    /// Every surface form seen: (its key, the surface, occurrences).
+    pub fn surfaces(&self) -> impl Iterator<Item = (u32, &str, u64)> + '_ {
         let words = self.words.iter().flat_map(|(s, e)| {
             [some(e.key), some(e.extra)]
                 .into_iter()
                 .flatten()
                 .filter(|_| e.count > 0)
-                .map(move |k| (s, k, u64::from(e.count)))
+                .map(move |k| (k, s, u64::from(e.count)))
         });
-        let phrases = self.phrases.iter().map(|(s, &(k, n))| (&**s, k, n));
+        let phrases = self.phrases.iter().map(|(s, &(k, n))| (k, &**s, n));
         words.chain(phrases)
     }
 }

@@ -234,45 +234,117 @@ pub(crate) fn bridged(concept: &str, own: &str) -> String {
 pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Whether passages are bilingual enough for the bridges (glossary concepts,
-/// CC-CEDICT), from their
-/// keys: a passage is Chinese when at least 60% of its word tokens are
-/// Chinese words, English when at most 20% are (ingest's thresholds; a
-/// bridged word, or a word of a glossary phrase, counts as itself; the
-/// phrase's concept and `~` keys do not count); the corpus is bilingual when each
-/// language has at least 2% of the passages, and 3.
-fn bilingual(keys: &[&str], blocks: &[Block]) -> bool {
-    let kind: Vec<Option<bool>> = keys
-        .iter()
-        .map(|k| match k.split_once(BRIDGE_MARK) {
-            // A bridged word counts as the word it is.
-            Some((_, own)) if !own.is_empty() => Some(own.chars().any(crate::ingest::is_han)),
-            _ if k.starts_with(['@', CEDICT_MARK]) => None,
-            _ => Some(k.chars().any(crate::ingest::is_han)),
-        })
-        .collect();
-    let (mut zh, mut en, mut n) = (0usize, 0usize, 0usize);
-    for row in blocks.iter().flat_map(Block::rows) {
-        n += 1;
-        let (mut han, mut latin) = (0u32, 0u32);
-        for &(k, c) in row {
-            match kind[k as usize] {
-                Some(true) => han += c,
-                Some(false) => latin += c,
-                None => {}
+/// CC-CEDICT), from their keys: a passage is Chinese when at least 60% of
+/// its word tokens are Chinese words, English when at most 20% are
+/// (ingest's thresholds; a bridged word, or a word of a glossary phrase,
+/// counts as itself; the phrase's concept and `~` keys do not count); the
+/// corpus is bilingual when each language has at least 2% of the passages,
+/// and 3.
+fn bilingual(parts: &[Part<'_>]) -> bool {
+    let (zh, en, n) = parts
+        .par_iter()
+        .map(|part| {
+            let script: Vec<Option<bool>> = part.keys.iter().map(|k| key_script(k)).collect();
+            let (mut zh, mut en, mut n) = (0usize, 0usize, 0usize);
+            for row in part.blocks.iter().flat_map(|(_, b)| b.rows()) {
+                n += 1;
+                let (mut han, mut latin) = (0u32, 0u32);
+                for &(k, c) in row {
+                    match script[k as usize] {
+                        Some(true) => han += c,
+                        Some(false) => latin += c,
+                        None => {}
+                    }
+                }
+                if han + latin == 0 {
+                    continue;
+                }
+                let share = f64::from(han) / f64::from(han + latin);
+                if share >= 0.6 {
+                    zh += 1;
+                } else if share <= 0.2 {
+                    en += 1;
+                }
             }
-        }
-        if han + latin == 0 {
-            continue;
-        }
-        let share = f64::from(han) / f64::from(han + latin);
-        if share >= 0.6 {
-            zh += 1;
-        } else if share <= 0.2 {
-            en += 1;
-        }
-    }
+            (zh, en, n)
+        })
+        .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
     let need = (0.02 * n as f64).max(3.0);
     zh as f64 >= need && en as f64 >= need
+}
+
+/// Whether a key counts as a Chinese word (`Some(true)`), an English one
+/// (`Some(false)`) or neither (a phrase's concept, a `~` key) when telling
+/// a passage's language.
+fn key_script(key: &str) -> Option<bool> {
+    match key.split_once(BRIDGE_MARK) {
+        // A bridged word counts as the word it is.
+        Some((_, own)) if !own.is_empty() => Some(own.chars().any(crate::ingest::is_han)),
+        _ if key.starts_with(['@', CEDICT_MARK]) => None,
+        _ => Some(key.chars().any(crate::ingest::is_han)),
+    }
+}
+
+/// The key a marked key stands for in this corpus, or `None` when it is
+/// dropped: a bridged word is its concept in bilingual corpora and its own
+/// key elsewhere (either may be empty: dropped); a CC-CEDICT key is
+/// unmarked when that bridge is used.
+fn resolve(key: &str, two_languages: bool, cedict: bool) -> Option<&str> {
+    if let Some((concept, own)) = key.split_once(BRIDGE_MARK) {
+        let kept = if two_languages { concept } else { own };
+        (!kept.is_empty()).then_some(kept)
+    } else if let Some(plain) = key.strip_prefix(CEDICT_MARK) {
+        cedict.then_some(plain)
+    } else {
+        Some(key)
+    }
+}
+
+/// One share of the analyzed corpus in its own key ids, on its way into the
+/// shared vocabulary: one worker's (the fast path), or all documents' (the
+/// per-document path).
+struct Part<'a> {
+    /// Keys by id, as the analysis wrote them (bridged, `~`-marked).
+    keys: Vec<&'a str>,
+    /// Runs of consecutive passages, each with its position in the corpus.
+    blocks: Vec<(usize, Block)>,
+    /// (key id, surface, occurrences): how often a surface form gave a key.
+    surfaces: Vec<(u32, &'a str, u64)>,
+}
+
+/// The sorted, distinct keys of all parts, and for each part the column of
+/// each of its ids (`u32::MAX` for `None`): all parts' keys are sorted
+/// together (in parallel), then numbered.
+fn shared_vocabulary<'a>(parts: &[Vec<Option<&'a str>>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
+    // The first 8 bytes, big-endian: most comparisons end on this integer
+    // and never reach `memcmp` (ties fall back to the whole key).
+    let prefix = |k: &str| {
+        let mut b = [0u8; 8];
+        let n = k.len().min(8);
+        b[..n].copy_from_slice(&k.as_bytes()[..n]);
+        u64::from_be_bytes(b)
+    };
+    let mut all: Vec<(u64, &str, u32, u32)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(p, keys)| {
+            keys.iter()
+                .enumerate()
+                .filter_map(move |(id, k)| k.map(|k| (prefix(k), k, p as u32, id as u32)))
+        })
+        .collect();
+    all.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut columns: Vec<Vec<u32>> = parts.iter().map(|p| vec![u32::MAX; p.len()]).collect();
+    let mut keys: Vec<&str> = Vec::new();
+    let mut last: Option<(u64, &str)> = None;
+    for &(pre, k, p, id) in &all {
+        if last != Some((pre, k)) {
+            keys.push(k);
+            last = Some((pre, k));
+        }
+        columns[p as usize][id as usize] = (keys.len() - 1) as u32;
+    }
+    (keys, columns)
 }
 
 /// The featurizer: analyzers built once, then applied to any number of passages.
@@ -447,31 +519,16 @@ impl Featurizer {
     pub fn finish(&self, shards: Vec<Shard>, in_df: &[bool]) -> Features {
         let (caches, batches): (Vec<Cache>, Vec<Vec<(usize, Block)>>) =
             shards.into_iter().map(|w| (w.cache, w.batches)).unzip();
-        let (keys, global) = vocabulary(caches.iter().flat_map(|c| c.keys.iter().map(|k| &**k)));
-        let remaps: Vec<Vec<u32>> = caches
-            .iter()
-            .map(|c| c.keys.iter().map(|k| global[&**k]).collect())
+        let parts = caches
+            .par_iter()
+            .zip(batches)
+            .map(|(cache, blocks)| Part {
+                keys: cache.keys.iter().map(|k| &**k).collect(),
+                blocks,
+                surfaces: cache.surfaces().collect(),
+            })
             .collect();
-        let mut batches: Vec<(usize, usize, Block)> = batches
-            .into_iter()
-            .enumerate()
-            .flat_map(|(w, list)| list.into_iter().map(move |(first, b)| (first, w, b)))
-            .collect();
-        batches.par_iter_mut().for_each(|(_, w, block)| {
-            let remap = &remaps[*w];
-            block.rename(|k| Some(remap[k as usize]), false);
-        });
-        batches.sort_unstable_by_key(|(first, _, _)| *first);
-        let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        for (c, remap) in caches.iter().zip(&remaps) {
-            for (surface, local, n) in c.surfaces() {
-                *surfaces
-                    .entry((remap[local as usize], surface))
-                    .or_default() += n;
-            }
-        }
-        let blocks = batches.into_iter().map(|(_, _, b)| b).collect();
-        self.weigh_blocks(&keys, blocks, &surfaces, in_df)
+        self.weigh_parts(parts, in_df)
     }
 
     /// Analyze the passages of one document into key counts (the unit the
@@ -519,87 +576,82 @@ impl Featurizer {
     /// TF-IDF over analyzed documents (fresh or from the cache), passages in
     /// document order. Gives exactly what [`Featurizer::featurize`] gives.
     pub fn weigh(&self, docs: &[&DocTerms], in_df: &[bool]) -> Features {
-        let (keys, global) = vocabulary(docs.iter().flat_map(|d| {
-            d.passages
-                .iter()
-                .flat_map(|p| p.counts.iter().map(|(k, _)| k.as_str()))
-        }));
+        // One part: keys numbered as they first appear.
+        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut keys: Vec<&str> = Vec::new();
         let mut blocks = Vec::with_capacity(docs.len());
-        let mut surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        for d in docs {
-            // Keys are sorted within a passage and ids follow key order.
+        for (position, d) in docs.iter().enumerate() {
             let mut block = Block::default();
             for p in &d.passages {
-                block.push_sorted(
-                    p.counts.iter().map(|(k, c)| (global[k.as_str()], *c)),
-                    p.n_tokens,
-                );
+                let counts = p.counts.iter().map(|(k, c)| {
+                    let id = *ids.entry(k.as_str()).or_insert_with(|| {
+                        keys.push(k.as_str());
+                        (keys.len() - 1) as u32
+                    });
+                    (id, *c)
+                });
+                block.push_counts(counts, p.n_tokens);
             }
-            blocks.push(block);
-            for (s, k, n) in &d.surfaces {
-                if let Some(&id) = global.get(k.as_str()) {
-                    *surfaces.entry((id, s.as_str())).or_default() += n;
-                }
-            }
+            blocks.push((position, block));
         }
-        self.weigh_blocks(&keys, blocks, &surfaces, in_df)
+        let surfaces = docs
+            .iter()
+            .flat_map(|d| &d.surfaces)
+            .filter_map(|(s, k, n)| ids.get(k.as_str()).map(|&id| (id, s.as_str(), *n)))
+            .collect();
+        let part = Part {
+            keys,
+            blocks,
+            surfaces,
+        };
+        self.weigh_parts(vec![part], in_df)
     }
 
-    /// The common end: the CC-CEDICT keys resolved, then document
-    /// frequencies, pruning, IDF, the matrix and the display forms. `blocks`
-    /// hold the passages in order, in ids into `keys` (sorted, distinct).
-    fn weigh_blocks(
-        &self,
-        keys: &[&str],
-        mut blocks: Vec<Block>,
-        surfaces: &FxHashMap<(u32, &str), u64>,
-        in_df: &[bool],
-    ) -> Features {
-        let marked = |k: &&str| k.starts_with(CEDICT_MARK) || k.contains(BRIDGE_MARK);
-        if !keys.iter().any(marked) {
-            return self.weigh_resolved(keys, blocks, surfaces, in_df);
-        }
-        // Bridged words take their concept in bilingual corpora and their
-        // own key elsewhere; the CC-CEDICT keys are unmarked in bilingual
-        // corpora and dropped elsewhere (unless the config says otherwise).
-        let two_languages = bilingual(keys, &blocks);
+    /// The common end: the bridges decided for the corpus, every part's
+    /// keys resolved into one vocabulary (sorted: column order), then
+    /// document frequencies, pruning, IDF, the matrix and the display forms.
+    fn weigh_parts(&self, parts: Vec<Part<'_>>, in_df: &[bool]) -> Features {
+        let two_languages = bilingual(&parts);
         let cedict = match self.cedict {
             Cedict::On => true,
             Cedict::Off => false,
             Cedict::Auto => two_languages,
         };
-        let renamed: Vec<Option<&str>> = keys
-            .iter()
-            .map(|k| {
-                if let Some((concept, own)) = k.split_once(BRIDGE_MARK) {
-                    let kept = if two_languages { concept } else { own };
-                    (!kept.is_empty()).then_some(kept)
-                } else if let Some(plain) = k.strip_prefix(CEDICT_MARK) {
-                    cedict.then_some(plain)
-                } else {
-                    Some(*k)
-                }
+        let resolved: Vec<Vec<Option<&str>>> = parts
+            .par_iter()
+            .map(|p| {
+                p.keys
+                    .iter()
+                    .map(|k| resolve(k, two_languages, cedict))
+                    .collect()
             })
             .collect();
-        let (new_keys, index) = vocabulary(renamed.iter().flatten().copied());
-        let remap: Vec<Option<u32>> = renamed.iter().map(|k| k.map(|k| index[k])).collect();
-        blocks
-            .par_iter_mut()
-            .for_each(|b| b.rename(|k| remap[k as usize], true));
-        let mut new_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        for (&(k, s), &c) in surfaces {
-            if let Some(id) = remap[k as usize] {
-                *new_surfaces.entry((id, s)).or_default() += c;
-            }
+        let (keys, columns) = shared_vocabulary(&resolved);
+        let mut surfaces = Vec::new();
+        let mut blocks: Vec<(usize, usize, Block)> = Vec::new();
+        for (p, part) in parts.into_iter().enumerate() {
+            let col = &columns[p];
+            surfaces.extend(
+                part.surfaces
+                    .into_iter()
+                    .filter_map(|(k, s, n)| some(col[k as usize]).map(|c| (c, s, n))),
+            );
+            blocks.extend(part.blocks.into_iter().map(|(pos, b)| (pos, p, b)));
         }
-        self.weigh_resolved(&new_keys, blocks, &new_surfaces, in_df)
+        blocks.par_iter_mut().for_each(|(_, p, block)| {
+            let col = &columns[*p];
+            block.rename(|k| some(col[k as usize]), true);
+        });
+        blocks.par_sort_unstable_by_key(|(position, _, _)| *position);
+        let blocks: Vec<Block> = blocks.into_iter().map(|(_, _, b)| b).collect();
+        self.weigh_resolved(&keys, blocks, surfaces, in_df)
     }
 
     fn weigh_resolved(
         &self,
         keys: &[&str],
-        mut blocks: Vec<Block>,
-        surfaces: &FxHashMap<(u32, &str), u64>,
+        blocks: Vec<Block>,
+        surfaces: Vec<(u32, &str, u64)>,
         in_df: &[bool],
     ) -> Features {
         let n_rows: usize = blocks.iter().map(Block::n_rows).sum();
@@ -607,17 +659,14 @@ impl Featurizer {
         let df_all = tfidf::document_frequencies(&blocks, in_df, keys.len());
         let n_docs = in_df.iter().filter(|&&b| b).count();
         let keep = tfidf::keep_terms(&df_all, n_docs, &self.weighting);
-        let mut new_id = vec![u32::MAX; keys.len()];
+        let mut column = vec![u32::MAX; keys.len()];
         let mut kept = 0u32;
         for (i, &k) in keep.iter().enumerate() {
             if k {
-                new_id[i] = kept;
+                column[i] = kept;
                 kept += 1;
             }
         }
-        blocks.par_iter_mut().for_each(|b| {
-            b.rename_monotonic(|t| Some(new_id[t as usize]).filter(|&id| id != u32::MAX))
-        });
         let n_tokens: Vec<u32> = blocks
             .iter()
             .flat_map(|b| b.n_tokens.iter().copied())
@@ -630,8 +679,9 @@ impl Featurizer {
             .iter()
             .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
             .collect();
-        let matrix = tfidf::matrix(blocks, &idf, self.weighting.sublinear_tf);
-        let terms = display_terms(keys, surfaces, &new_id, kept as usize);
+        let matrix = tfidf::matrix(&blocks, &column, &idf, self.weighting.sublinear_tf);
+        drop(blocks);
+        let terms = display_terms(keys, surfaces, &column, kept as usize);
         Features {
             terms,
             matrix,
@@ -642,49 +692,60 @@ impl Featurizer {
     }
 }
 
-/// The distinct keys, sorted (column order), and each key's column.
-fn vocabulary<'a>(keys: impl Iterator<Item = &'a str>) -> (Vec<&'a str>, FxHashMap<&'a str, u32>) {
-    let mut keys: Vec<&str> = keys.collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let index = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (*k, i as u32))
-        .collect();
-    (keys, index)
+fn some(id: u32) -> Option<u32> {
+    (id != u32::MAX).then_some(id)
 }
 
 /// Each kept term with its most frequent English and Chinese surface forms
 /// (ties broken by the surface's order, so the choice is deterministic).
+/// `surfaces` are (key, surface, occurrences), a surface possibly several
+/// times (once per worker that saw it): they are put in buckets by column
+/// (a counting sort: no comparisons), each bucket sorted by surface, and
+/// equal surfaces summed.
 fn display_terms(
     keys: &[&str],
-    surfaces: &FxHashMap<(u32, &str), u64>,
-    new_id: &[u32],
+    surfaces: Vec<(u32, &str, u64)>,
+    column: &[u32],
     n_kept: usize,
 ) -> Vec<Term> {
-    let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
-    for (&(global, s), &c) in surfaces {
-        let id = new_id[global as usize];
-        if id == u32::MAX {
-            continue;
+    let mut starts = vec![0usize; n_kept + 1];
+    for &(k, _, _) in &surfaces {
+        if let Some(c) = some(column[k as usize]) {
+            starts[c as usize + 1] += 1;
         }
-        let slot = &mut best[id as usize][usize::from(s.chars().any(crate::ingest::is_han))];
-        let better = match slot {
-            None => true,
-            Some((bc, bs)) => c > *bc || (c == *bc && s < *bs),
-        };
-        if better {
-            *slot = Some((c, s));
+    }
+    for c in 0..n_kept {
+        starts[c + 1] += starts[c];
+    }
+    let mut next = starts.clone();
+    let mut buckets: Vec<(&str, u64)> = vec![("", 0); starts[n_kept]];
+    for (k, s, n) in surfaces {
+        if let Some(c) = some(column[k as usize]) {
+            buckets[next[c as usize]] = (s, n);
+            next[c as usize] += 1;
+        }
+    }
+    let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
+    for (c, slots) in best.iter_mut().enumerate() {
+        let bucket = &mut buckets[starts[c]..starts[c + 1]];
+        bucket.sort_unstable();
+        for run in bucket.chunk_by(|a, b| a.0 == b.0) {
+            let s = run[0].0;
+            let n: u64 = run.iter().map(|e| e.1).sum();
+            let slot = &mut slots[usize::from(s.chars().any(crate::ingest::is_han))];
+            // Surfaces come in order: on a tie the first stays.
+            if slot.is_none_or(|(bn, _)| n > bn) {
+                *slot = Some((n, s));
+            }
         }
     }
     keys.iter()
-        .zip(new_id)
-        .filter(|(_, &id)| id != u32::MAX)
-        .map(|(key, &id)| Term {
+        .zip(column)
+        .filter(|(_, &c)| c != u32::MAX)
+        .map(|(key, &c)| Term {
             key: key.to_string(),
-            en: best[id as usize][0].map(|(_, s)| s.to_string()),
-            zh: best[id as usize][1].map(|(_, s)| s.to_string()),
+            en: best[c as usize][0].map(|(_, s)| s.to_string()),
+            zh: best[c as usize][1].map(|(_, s)| s.to_string()),
         })
         .collect()
 }
@@ -927,13 +988,17 @@ mod tests {
             let mut b = Block::default();
             for row in std::iter::repeat_n(&en[..], n_en).chain(std::iter::repeat_n(&zh[..], n_zh))
             {
-                b.push_sorted(row.iter().copied(), 3);
+                b.push_counts(row.iter().copied(), 3);
             }
-            vec![b]
+            vec![Part {
+                keys: keys.to_vec(),
+                blocks: vec![(0, b)],
+                surfaces: Vec::new(),
+            }]
         };
-        assert!(!bilingual(&keys, &rows(50, 0)));
-        assert!(!bilingual(&keys, &rows(50, 2)));
-        assert!(bilingual(&keys, &rows(50, 4)));
+        assert!(!bilingual(&rows(50, 0)));
+        assert!(!bilingual(&rows(50, 2)));
+        assert!(bilingual(&rows(50, 4)));
     }
 
     #[cfg(feature = "cedict")]

@@ -34,11 +34,6 @@ impl Block {
         self.ends.len()
     }
 
-    /// Entries over all passages.
-    pub fn nnz(&self) -> usize {
-        self.counts.len()
-    }
-
     /// Each passage's (term id, count) entries, sorted by term id.
     pub fn rows(&self) -> impl Iterator<Item = &[(u32, u32)]> + '_ {
         let mut start = 0;
@@ -66,11 +61,12 @@ impl Block {
         self.close_row(scratch.len() as u32);
     }
 
-    /// Append a passage from (term id, count) entries already sorted by
-    /// distinct term ids.
-    pub fn push_sorted(&mut self, entries: impl Iterator<Item = (u32, u32)>, n_tokens: u32) {
+    /// Append a passage from (term id, count) entries with distinct term
+    /// ids, in any order.
+    pub fn push_counts(&mut self, entries: impl Iterator<Item = (u32, u32)>, n_tokens: u32) {
         let start = self.counts.len();
         self.counts.extend(entries);
+        self.counts[start..].sort_unstable();
         debug_assert!(self.counts[start..].windows(2).all(|w| w[0].0 < w[1].0));
         self.close_row(n_tokens);
     }
@@ -118,39 +114,43 @@ impl Block {
     }
 }
 
-impl Block {
-    /// Rename term ids by an order-preserving `map` (`None` drops the entry),
-    /// in place; no passage needs re-sorting.
-    pub fn rename_monotonic(&mut self, map: impl Fn(u32) -> Option<u32>) {
-        let (mut read, mut write) = (0usize, 0usize);
-        for end in &mut self.ends {
-            while read < *end as usize {
-                let (t, c) = self.counts[read];
-                if let Some(id) = map(t) {
-                    self.counts[write] = (id, c);
-                    write += 1;
+/// Document frequency of each of `n_terms` terms over the passages with
+/// `in_df` (`blocks` in passage order), counted block by block in parallel.
+pub fn document_frequencies(blocks: &[Block], in_df: &[bool], n_terms: usize) -> Vec<u32> {
+    let firsts = first_rows(blocks);
+    blocks
+        .par_iter()
+        .zip(firsts)
+        .fold(
+            || vec![0u32; n_terms],
+            |mut df, (b, first)| {
+                for (row, &counted) in b.rows().zip(&in_df[first..]) {
+                    if counted {
+                        for &(t, _) in row {
+                            df[t as usize] += 1;
+                        }
+                    }
                 }
-                read += 1;
-            }
-            *end = write as u32;
-        }
-        self.counts.truncate(write);
-    }
+                df
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            a
+        })
+        .unwrap_or_else(|| vec![0; n_terms])
 }
 
-/// Document frequency of each of `n_terms` terms over the passages with
-/// `in_df` (`blocks` in passage order).
-pub fn document_frequencies(blocks: &[Block], in_df: &[bool], n_terms: usize) -> Vec<u32> {
-    let mut df = vec![0u32; n_terms];
-    let rows = blocks.iter().flat_map(Block::rows);
-    for (row, &counted) in rows.zip(in_df) {
-        if counted {
-            for &(t, _) in row {
-                df[t as usize] += 1;
-            }
-        }
-    }
-    df
+/// The index of each block's first passage.
+fn first_rows(blocks: &[Block]) -> Vec<usize> {
+    blocks
+        .iter()
+        .scan(0, |next, b| {
+            let first = *next;
+            *next += b.n_rows();
+            Some(first)
+        })
+        .collect()
 }
 
 /// Which terms survive min_df / max_df; `n_docs` is the number of content passages.
@@ -171,47 +171,78 @@ pub fn idf(df: u32, n: usize, smooth: bool) -> f64 {
     }
 }
 
-/// Build the CSR matrix from `blocks` (passage order, final term ids): each
-/// block is weighed in place, in parallel (an entry's count becomes its
-/// weight's bits), then copied into the matrix and freed.
-pub fn matrix(mut blocks: Vec<Block>, idf: &[f64], sublinear: bool) -> Matrix {
-    blocks.par_iter_mut().for_each(|b| {
-        let mut start = 0;
-        let mut weights: Vec<f64> = Vec::new();
-        for &end in &b.ends {
-            let row = &mut b.counts[start..end as usize];
-            start = end as usize;
-            weights.clear();
-            weights.extend(row.iter().map(|&(t, c)| {
-                let tf = if sublinear {
-                    1.0 + f64::from(c).ln()
-                } else {
-                    f64::from(c)
-                };
-                tf * idf[t as usize]
-            }));
-            let norm = weights.iter().map(|v| v * v).sum::<f64>().sqrt();
-            if norm > 0.0 {
-                weights.iter_mut().for_each(|v| *v /= norm);
-            }
-            for (e, &w) in row.iter_mut().zip(&weights) {
-                e.1 = (w as f32).to_bits();
-            }
-        }
-    });
-    let n_rows: usize = blocks.iter().map(Block::n_rows).sum();
-    let nnz: usize = blocks.iter().map(Block::nnz).sum();
-    let mut indptr = Vec::with_capacity(n_rows + 1);
-    let mut indices = Vec::with_capacity(nnz);
-    let mut data = Vec::with_capacity(nnz);
+/// Build the CSR matrix from `blocks` (passage order): each term id `t`
+/// becomes column `column[t]`, or is pruned when that is `u32::MAX`
+/// (columns must keep the order of the ids, so rows stay sorted); `idf` is
+/// by column. Rows are weighed and written straight into the matrix's
+/// arrays, block by block in parallel.
+pub fn matrix(blocks: &[Block], column: &[u32], idf: &[f64], sublinear: bool) -> Matrix {
+    let kept = |&(t, _): &(u32, u32)| column[t as usize] != u32::MAX;
+    // Each block's row ends within the block, after pruning.
+    let ends: Vec<Vec<usize>> = blocks
+        .par_iter()
+        .map(|b| {
+            let mut n = 0;
+            b.rows()
+                .map(|row| {
+                    n += row.iter().filter(|e| kept(e)).count();
+                    n
+                })
+                .collect()
+        })
+        .collect();
+    let mut indptr = Vec::with_capacity(blocks.iter().map(Block::n_rows).sum::<usize>() + 1);
     indptr.push(0);
-    for b in blocks {
-        let base = indices.len();
-        indptr.extend(b.ends.iter().map(|&e| base + e as usize));
-        indices.extend(b.counts.iter().map(|e| e.0));
-        data.extend(b.counts.iter().map(|e| f32::from_bits(e.1)));
+    for e in &ends {
+        let base = *indptr.last().unwrap_or(&0);
+        indptr.extend(e.iter().map(|&end| base + end));
     }
-    Matrix::new((n_rows, idf.len()), indptr, indices, data)
+    let nnz = *indptr.last().unwrap_or(&0);
+    let mut indices = vec![0u32; nnz];
+    let mut data = vec![0f32; nnz];
+    // Each block's share of the arrays.
+    let mut shares = Vec::with_capacity(blocks.len());
+    let (mut rest_i, mut rest_d) = (&mut indices[..], &mut data[..]);
+    for e in &ends {
+        let n = e.last().copied().unwrap_or(0);
+        let (i, ri) = rest_i.split_at_mut(n);
+        let (d, rd) = rest_d.split_at_mut(n);
+        shares.push((i, d));
+        (rest_i, rest_d) = (ri, rd);
+    }
+    blocks
+        .par_iter()
+        .zip(shares)
+        .for_each(|(b, (out_i, out_d))| {
+            let (mut w, mut weights) = (0, Vec::new());
+            for row in b.rows() {
+                let start = w;
+                let mut norm = 0.0f64;
+                weights.clear();
+                for &(t, c) in row.iter().filter(|e| kept(e)) {
+                    let col = column[t as usize];
+                    let tf = if sublinear {
+                        1.0 + f64::from(c).ln()
+                    } else {
+                        f64::from(c)
+                    };
+                    let v = tf * idf[col as usize];
+                    norm += v * v;
+                    out_i[w] = col;
+                    weights.push(v);
+                    w += 1;
+                }
+                let norm = norm.sqrt();
+                for (slot, &v) in out_d[start..w].iter_mut().zip(&weights) {
+                    *slot = if norm > 0.0 {
+                        (v / norm) as f32
+                    } else {
+                        v as f32
+                    };
+                }
+            }
+        });
+    Matrix::new((indptr.len() - 1, idf.len()), indptr, indices, data)
 }
 
 #[cfg(test)]
@@ -221,7 +252,7 @@ mod tests {
     fn block(rows: &[&[(u32, u32)]]) -> Block {
         let mut b = Block::default();
         for r in rows {
-            b.push_sorted(r.iter().copied(), r.iter().map(|e| e.1).sum());
+            b.push_counts(r.iter().copied(), r.iter().map(|e| e.1).sum());
         }
         b
     }
@@ -241,11 +272,6 @@ mod tests {
         let rows: Vec<&[(u32, u32)]> = b.rows().collect();
         assert_eq!(rows, vec![&[(0, 2)][..], &[], &[(0, 2)]]);
         assert_eq!(b.n_tokens, vec![2, 0, 2]);
-        // An order-preserving rename keeps rows as they are, minus drops.
-        let mut c = block(&[&[(1, 1), (2, 4), (5, 1)], &[(2, 2)]]);
-        c.rename_monotonic(|t| (t != 2).then_some(t * 10));
-        let rows: Vec<&[(u32, u32)]> = c.rows().collect();
-        assert_eq!(rows, vec![&[(10, 1), (50, 1)][..], &[]]);
         // Renaming reorders: rows stay sorted.
         let mut b = block(&[&[(1, 1), (2, 4)]]);
         b.rename(|t| Some(10 - t), false);
@@ -267,7 +293,7 @@ mod tests {
         assert_eq!(df, vec![2, 2, 1]);
         let idf: Vec<f64> = df.iter().map(|&d| idf(d, 3, true)).collect();
         assert!((idf[0] - 1.287682).abs() < 1e-6 && (idf[2] - 1.693147).abs() < 1e-6);
-        let m = matrix(vec![rows], &idf, true);
+        let m = matrix(&[rows], &[0, 1, 2], &idf, true);
         let get = |r: usize, c: usize| f64::from(m.get(r, c).copied().unwrap_or(0.0));
         assert!((get(0, 0) - 0.861037).abs() < 1e-6, "{}", get(0, 0));
         assert!((get(0, 1) - 0.508542).abs() < 1e-6);
@@ -278,10 +304,22 @@ mod tests {
     }
 
     #[test]
+    fn pruned_terms_leave_the_matrix_and_the_norm() {
+        // Term 1 is pruned: p0 keeps a and c, renumbered 0 and 1.
+        let rows = block(&[&[(0, 1), (1, 5), (2, 1)], &[(1, 2)], &[(2, 1)]]);
+        let m = matrix(&[rows], &[0, u32::MAX, 1], &[1.0, 1.0], true);
+        assert_eq!(m.shape(), (3, 2));
+        assert_eq!(m.indptr().raw_storage(), &[0, 2, 2, 3]);
+        assert_eq!(m.indices(), &[0, 1, 1]);
+        let h = (0.5f64).sqrt() as f32;
+        assert_eq!(m.data(), &[h, h, 1.0]);
+    }
+
+    #[test]
     fn raw_tf_and_plain_idf() {
         // idf without smoothing: ln(n/df)+1; raw tf: a=2 in p0.
         assert!((idf(1, 4, false) - (4f64.ln() + 1.0)).abs() < 1e-12);
-        let m = matrix(vec![block(&[&[(0, 2), (1, 1)]])], &[1.0, 1.0], false);
+        let m = matrix(&[block(&[&[(0, 2), (1, 1)]])], &[0, 1], &[1.0, 1.0], false);
         let v = f64::from(m.get(0, 0).copied().unwrap());
         assert!((v - 2.0 / 5f64.sqrt()).abs() < 1e-7);
     }
