@@ -646,19 +646,77 @@ fn lowercase<'a>(s: &'a str, buf: &'a mut String) -> &'a str {
 }
 
 /// Maximal runs of Han and non-Han text: (start, end, is_han), byte offsets.
+/// ASCII (never Han) is skipped 16 bytes at a time; only other characters
+/// are decoded.
 pub fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let mut pos = 0;
     std::iter::from_fn(move || {
-        let (start, c) = chars.next()?;
-        let han = is_han(c);
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, c)) = chars.peek() {
-            if is_han(c) != han {
-                break;
+        let start = pos;
+        let han = is_han(text[pos..].chars().next()?);
+        while pos < text.len() {
+            if !han {
+                pos += ascii_prefix(&text.as_bytes()[pos..]);
             }
-            end = i + c.len_utf8();
-            chars.next();
+            match text[pos..].chars().next() {
+                Some(c) if is_han(c) == han => pos += c.len_utf8(),
+                _ => break,
+            }
         }
-        Some((start, end, han))
+        Some((start, pos, han))
     })
+}
+
+/// The length of the ASCII prefix of `b`.
+fn ascii_prefix(b: &[u8]) -> usize {
+    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 16) {
+        let word = u128::from_ne_bytes(chunk.try_into().expect("16 bytes"));
+        if word & HIGH != 0 {
+            break;
+        }
+        i += 16;
+    }
+    i + b[i..]
+        .iter()
+        .position(|c| !c.is_ascii())
+        .unwrap_or(b.len() - i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Runs as the plain definition gives them: one character at a time.
+    fn runs_by_char(text: &str) -> Vec<(usize, usize, bool)> {
+        let mut out: Vec<(usize, usize, bool)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let end = i + c.len_utf8();
+            match out.last_mut() {
+                Some(r) if r.2 == is_han(c) => r.1 = end,
+                _ => out.push((i, end, is_han(c))),
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn script_runs_are_runs_by_char(text in "[a-z .,0-9é’模型开源。𠀀]{0,60}") {
+            prop_assert_eq!(script_runs(&text).collect::<Vec<_>>(), runs_by_char(&text));
+        }
+    }
+
+    #[test]
+    fn script_runs_past_the_16_byte_steps() {
+        let text = format!(
+            "{}模型{}é{}",
+            "a".repeat(37),
+            "b".repeat(16),
+            "c".repeat(40)
+        );
+        assert_eq!(script_runs(&text).collect::<Vec<_>>(), runs_by_char(&text));
+        assert_eq!(script_runs("").count(), 0);
+    }
 }
