@@ -44,6 +44,10 @@ struct Hot {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// How many words ahead the slot a word will need is fetched: the lookups
+/// of rare words miss the CPU cache, and fetching ahead overlaps the misses.
+const PREFETCH: usize = 8;
 const PHRASE_START: u32 = 1 << 31;
 
 fn some(id: u32) -> Option<u32> {
@@ -66,37 +70,183 @@ impl Hot {
 
 /// The distinct words a worker has seen, by lowercase surface. Nearly every
 /// word fits in 15 bytes (a Chinese word of five characters, an English word
-/// of fifteen letters): those are packed into one `u128`, so the lookup done
-/// for every token hashes and compares an integer held in the table instead
-/// of following a pointer to a string and calling `memcmp` (that pointer
-/// chase was a fifth of the featurizer's time on Chinese text).
+/// of fifteen letters): those are packed into one `u128` and kept in an
+/// open-addressing table of their own ([`Table`]), so the lookup done for
+/// every token hashes and compares an integer held in the table instead of
+/// following a pointer to a string and calling `memcmp` (that pointer chase
+/// was a fifth of the featurizer's time on Chinese text), and the slot a
+/// later word will need can be fetched from memory ahead of time.
 #[derive(Debug, Default)]
 struct Words {
-    short: FxHashMap<u128, Hot>,
+    short: Table,
     long: FxHashMap<Box<str>, Hot>,
     /// Each word's surface and Snowball stem (English words; used to match
-    /// glossary phrases), read only when a word is new or starts a phrase.
-    cold: Vec<(Box<str>, Box<str>)>,
+    /// glossary phrases), read only when a word is new or starts a phrase:
+    /// `text[a..b]` and `text[b..c]` for `cold[i] = (a, b, c)`.
+    cold: Vec<(u32, u32, u32)>,
+    text: String,
 }
 
-/// `s` packed with its length into a `u128`, if it has at most 15 bytes.
+/// `s` packed with its length into a `u128`, if it has at most 15 bytes:
+/// its bytes little-endian, the length in the top byte.
 #[inline]
 fn pack(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    (b.len() <= 15).then(|| {
+        let (lo, hi) = load(b);
+        join(lo, hi, b.len())
+    })
+}
+
+/// The packed key of `s` lowercased, when `s` is ASCII and fits: the
+/// common case, lowercased and packed in one step, eight bytes at a time.
+#[inline]
+fn pack_lower(s: &str) -> Option<u128> {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let b = s.as_bytes();
     if b.len() > 15 {
         return None;
     }
-    let mut buf = [0u8; 16];
-    buf[..b.len()].copy_from_slice(b);
-    buf[15] = b.len() as u8;
-    Some(u128::from_le_bytes(buf))
+    let (lo, hi) = load(b);
+    if (lo | hi) & HIGH != 0 {
+        return None;
+    }
+    // ASCII bytes: bit 7 of `x + 0x3f` is set from 'A' up, of `x + 0x25`
+    // from one past 'Z' up (no byte carries into the next); an uppercase
+    // letter gains 0x20.
+    let lower = |x: u64| {
+        let upper =
+            x.wrapping_add(0x3f3f_3f3f_3f3f_3f3f) & !x.wrapping_add(0x2525_2525_2525_2525) & HIGH;
+        x | (upper >> 2)
+    };
+    Some(join(lower(lo), lower(hi), b.len()))
+}
+
+/// Up to 15 bytes as two little-endian words (bytes 0..8 and 8..), zero
+/// beyond the end: a few overlapping loads, no byte-by-byte copy (which
+/// would also stall reading the copy back as one integer).
+#[inline]
+fn load(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
+    match n {
+        9.. => (u64_at(0), u64_at(n - 8) >> (8 * (16 - n))),
+        8 => (u64_at(0), 0),
+        4..=7 => (u32_at(0) | (u32_at(n - 4) << (8 * (n - 4))), 0),
+        1..=3 => {
+            let lo = u64::from(b[0])
+                | u64::from(b[n / 2]) << (8 * (n / 2))
+                | u64::from(b[n - 1]) << (8 * (n - 1));
+            (lo, 0)
+        }
+        0 => (0, 0),
+    }
+}
+
+#[inline]
+fn join(lo: u64, hi: u64, len: usize) -> u128 {
+    u128::from(lo) | u128::from(hi) << 64 | (len as u128) << 120
+}
+
+/// An open-addressing (linear probing) table from packed words to their
+/// entries; key 0 marks an empty slot (a packed word holds its length, so
+/// it is never 0). At most 7/8 full.
+#[derive(Debug)]
+struct Table {
+    slots: Vec<(u128, Hot)>,
+    len: usize,
+    /// `64 - log2(slots.len())`: a hash shifted right by it is a slot.
+    shift: u32,
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Table::with_slots(1 << 12)
+    }
+}
+
+impl Table {
+    fn with_slots(n: usize) -> Self {
+        let empty = Hot {
+            key: NONE,
+            extra: NONE,
+            count: 0,
+            cold: 0,
+        };
+        Table {
+            slots: vec![(0, empty); n],
+            len: 0,
+            shift: 64 - n.trailing_zeros(),
+        }
+    }
+
+    #[inline]
+    fn slot(&self, k: u128) -> usize {
+        let h =
+            ((k as u64) ^ ((k >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> self.shift) as usize
+    }
+
+    /// Ask the CPU to bring `k`'s slot into cache: a hint, no effect on
+    /// the result.
+    #[inline]
+    fn prefetch(&self, k: u128) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let p = self.slots[self.slot(k)..].as_ptr();
+            // SAFETY: a prefetch reads nothing and cannot fault; `p` points
+            // into the slots.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast()) };
+        }
+    }
+
+    #[inline]
+    fn get_mut(&mut self, k: u128) -> Option<&mut Hot> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(k);
+        loop {
+            let key = self.slots[i].0;
+            if key == k {
+                return Some(&mut self.slots[i].1);
+            }
+            if key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Insert a key that is not in the table.
+    fn insert(&mut self, k: u128, hot: Hot) {
+        if (self.len + 1) * 8 > self.slots.len() * 7 {
+            let mut bigger = Table::with_slots(self.slots.len() * 2);
+            for &(key, h) in self.slots.iter().filter(|s| s.0 != 0) {
+                bigger.insert(key, h);
+            }
+            *self = bigger;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(k);
+        while self.slots[i].0 != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (k, hot);
+        self.len += 1;
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Hot> + '_ {
+        self.slots.iter().filter(|s| s.0 != 0).map(|s| &s.1)
+    }
 }
 
 impl Words {
+    /// The entry of a lowercase word.
     #[inline]
     fn get_mut(&mut self, word: &str) -> Option<&mut Hot> {
         match pack(word) {
-            Some(k) => self.short.get_mut(&k),
+            Some(k) => self.short.get_mut(k),
             None => self.long.get_mut(word),
         }
     }
@@ -123,22 +273,35 @@ impl Words {
         };
         match pack(word) {
             Some(k) => self.short.insert(k, hot),
-            None => self.long.insert(word.into(), hot),
-        };
-        self.cold.push((word.into(), stem.into()));
+            None => {
+                self.long.insert(word.into(), hot);
+            }
+        }
+        let offset = |len: usize| u32::try_from(len).expect("under 4 GiB of distinct words");
+        let a = offset(self.text.len());
+        self.text.push_str(word);
+        let b = offset(self.text.len());
+        self.text.push_str(stem);
+        self.cold.push((a, b, offset(self.text.len())));
+    }
+
+    fn cold(&self, hot: &Hot) -> (&str, &str) {
+        let (a, b, c) = self.cold[(hot.cold & !PHRASE_START) as usize];
+        (
+            &self.text[a as usize..b as usize],
+            &self.text[b as usize..c as usize],
+        )
     }
 
     fn stem(&self, hot: &Hot) -> &str {
-        &self.cold[(hot.cold & !PHRASE_START) as usize].1
+        self.cold(hot).1
     }
 
     /// Every word with its entry.
     fn iter(&self) -> impl Iterator<Item = (&str, &Hot)> + '_ {
         let short = self.short.values();
         let long = self.long.values();
-        short
-            .chain(long)
-            .map(|h| (&*self.cold[(h.cold & !PHRASE_START) as usize].0, h))
+        short.chain(long).map(|h| (self.cold(h).0, h))
     }
 }
 
@@ -157,6 +320,8 @@ pub struct Cache {
     phrase_words: FxHashMap<u32, Option<u32>>,
     lower: String,
     words_buf: Vec<Word>,
+    /// The packed lowercase key of each word in `words_buf` ([`pack_lower`]).
+    packed_buf: Vec<Option<u128>>,
 }
 
 impl Cache {
@@ -329,7 +494,14 @@ impl Analyzer {
         out: &mut Vec<Token>,
     ) {
         let run = &text[start..end];
-        for t in self.jieba.cut(run, self.hmm) {
+        let cut = self.jieba.cut(run, self.hmm);
+        for t in cut.iter().take(PREFETCH).filter_map(|t| pack(t.word)) {
+            cache.words.short.prefetch(t);
+        }
+        for (i, t) in cut.iter().enumerate() {
+            if let Some(k) = cut.get(i + PREFETCH).and_then(|t| pack(t.word)) {
+                cache.words.short.prefetch(k);
+            }
             let word = t.word;
             let (key, extra) = match cache.words.get_mut(word) {
                 Some(e) => {
@@ -460,13 +632,22 @@ impl Analyzer {
         let mut words = std::mem::take(&mut cache.words_buf);
         words.clear();
         english::words(run, &mut words);
+        let mut packed = std::mem::take(&mut cache.packed_buf);
+        packed.clear();
+        packed.extend(words.iter().map(|w| pack_lower(&run[w.start..w.end])));
+        for &k in packed.iter().take(PREFETCH).flatten() {
+            cache.words.short.prefetch(k);
+        }
         // Resolve every word to its cache entry (lowercase surface as key).
         let mut i = 0;
         while i < words.len() {
+            if let Some(&Some(k)) = packed.get(i + PREFETCH) {
+                cache.words.short.prefetch(k);
+            }
             let w = words[i];
             let surface = &run[w.start..w.end];
             // Counted here, in the one lookup; un-counted if a phrase takes it.
-            let (key, phrase_start) = self.latin_entry(surface, w.product, cache, true);
+            let (key, phrase_start) = self.latin_entry(surface, packed[i], w.product, cache, true);
             if phrase_start {
                 if let Some((len, pkey)) = self.match_phrase(run, &words[i..], cache) {
                     let last = words[i + len - 1];
@@ -485,7 +666,7 @@ impl Analyzer {
                             key
                         } else {
                             let s = &run[pw.start..pw.end];
-                            self.latin_entry(s, pw.product, cache, true).0
+                            self.latin_entry(s, None, pw.product, cache, true).0
                         };
                         if let Some(own) = key.and_then(|key| phrase_word_key(key, cache)) {
                             out.push(Token {
@@ -509,6 +690,7 @@ impl Analyzer {
             i += 1;
         }
         cache.words_buf = words;
+        cache.packed_buf = packed;
     }
 
     /// The cache entry of a Latin word: (key id, starts a phrase); `count`
@@ -516,18 +698,22 @@ impl Analyzer {
     fn latin_entry(
         &self,
         surface: &str,
+        packed: Option<u128>,
         product: bool,
         cache: &mut Cache,
         count: bool,
     ) -> (Option<u32>, bool) {
-        let lower = lowercase(surface, &mut cache.lower);
-        if let Some(e) = cache.words.get_mut(lower) {
+        let found = match packed.or_else(|| pack_lower(surface)) {
+            Some(k) => cache.words.short.get_mut(k),
+            None => cache.words.get_mut(lowercase(surface, &mut cache.lower)),
+        };
+        if let Some(e) = found {
             if count && e.key != NONE {
                 e.count = e.count.saturating_add(1);
             }
             return (e.key(), e.phrase_start());
         }
-        let lower = lower.to_string();
+        let lower = lowercase(surface, &mut cache.lower).to_string();
         let (stem, key) = if product {
             let k = product_key(&lower);
             (k.clone(), Some(k))
@@ -595,7 +781,7 @@ impl Analyzer {
 
     fn stem_of(&self, run: &str, w: Word, cache: &mut Cache) -> String {
         let surface = &run[w.start..w.end];
-        self.latin_entry(surface, w.product, cache, false);
+        self.latin_entry(surface, None, w.product, cache, false);
         let lower = lowercase(surface, &mut cache.lower);
         match cache.words.get_mut(lower) {
             Some(e) => {
@@ -701,7 +887,41 @@ mod tests {
         out
     }
 
+    /// What `pack` means: the bytes, zero-padded, and the length last.
+    fn pack_by_bytes(s: &str) -> Option<u128> {
+        let b = s.as_bytes();
+        (b.len() <= 15).then(|| {
+            let mut buf = [0u8; 16];
+            buf[..b.len()].copy_from_slice(b);
+            buf[15] = b.len() as u8;
+            u128::from_le_bytes(buf)
+        })
+    }
+
+    #[test]
+    fn every_ascii_byte_lowercases_in_every_place() {
+        for c in 0u8..128 {
+            for n in 1..=15 {
+                let s: String = (0..n)
+                    .map(|i| if i == n / 2 { c as char } else { 'Q' })
+                    .collect();
+                assert_eq!(
+                    pack_lower(&s),
+                    pack_by_bytes(&s.to_ascii_lowercase()),
+                    "{c} {n}"
+                );
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn packing_is_bytes_and_length(s in "[a-zA-Z0-9'.@\\-模é]{0,17}") {
+            prop_assert_eq!(pack(&s), pack_by_bytes(&s));
+            let want = if s.is_ascii() { pack_by_bytes(&s.to_lowercase()) } else { None };
+            prop_assert_eq!(pack_lower(&s), want);
+        }
+
         #[test]
         fn script_runs_are_runs_by_char(text in "[a-z .,0-9é’模型开源。𠀀]{0,60}") {
             prop_assert_eq!(script_runs(&text).collect::<Vec<_>>(), runs_by_char(&text));
