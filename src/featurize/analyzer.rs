@@ -310,9 +310,11 @@ impl Words {
 #[derive(Debug, Default)]
 pub struct Cache {
     words: Words,
-    key_ids: FxHashMap<Box<str>, u32>,
+    /// Key ids by key, packed ([`pack`]) when short.
+    short_ids: FxHashMap<u128, u32>,
+    long_ids: FxHashMap<Box<str>, u32>,
     /// Key strings by id.
-    pub keys: Vec<Box<str>>,
+    pub keys: Keys,
     /// Matched glossary phrases: lowercase surface -> (key id, occurrences).
     phrases: FxHashMap<Box<str>, (u32, u64)>,
     /// Key id -> the id of its key inside a glossary phrase
@@ -326,12 +328,19 @@ pub struct Cache {
 
 impl Cache {
     fn intern(&mut self, key: &str) -> u32 {
-        if let Some(&id) = self.key_ids.get(key) {
+        let packed = pack(key);
+        let known = match packed {
+            Some(k) => self.short_ids.get(&k),
+            None => self.long_ids.get(key),
+        };
+        if let Some(&id) = known {
             return id;
         }
-        let id = self.keys.len() as u32;
-        self.keys.push(key.into());
-        self.key_ids.insert(key.into(), id);
+        let id = self.keys.push(key);
+        match packed {
+            Some(k) => self.short_ids.insert(k, id),
+            None => self.long_ids.insert(key.into(), id),
+        };
         id
     }
 
@@ -346,6 +355,44 @@ impl Cache {
         });
         let phrases = self.phrases.iter().map(|(s, &(k, n))| (k, &**s, n));
         words.chain(phrases)
+    }
+}
+
+/// A worker's keys by id, in one string (one allocation for all of them,
+/// not one per key).
+#[derive(Debug, Default)]
+pub struct Keys {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Keys {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| &self[i])
+    }
+
+    fn push(&mut self, key: &str) -> u32 {
+        self.text.push_str(key);
+        let end = u32::try_from(self.text.len()).expect("under 4 GiB of keys per worker");
+        self.ends.push(end);
+        (self.ends.len() - 1) as u32
+    }
+}
+
+impl std::ops::Index<usize> for Keys {
+    type Output = str;
+
+    fn index(&self, id: usize) -> &str {
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.text[start as usize..self.ends[id] as usize]
     }
 }
 
@@ -801,9 +848,7 @@ fn phrase_word_key(key: u32, cache: &mut Cache) -> Option<u32> {
         return id;
     }
     let k = &cache.keys[key as usize];
-    let own = k
-        .split_once(super::BRIDGE_MARK)
-        .map_or(&**k, |(_, own)| own);
+    let own = k.split_once(super::BRIDGE_MARK).map_or(k, |(_, own)| own);
     let marked = (!own.is_empty()).then(|| super::bridged("", own));
     let id = marked.map(|m| cache.intern(&m));
     cache.phrase_words.insert(key, id);

@@ -523,12 +523,15 @@ impl Featurizer {
             .par_iter()
             .zip(batches)
             .map(|(cache, blocks)| Part {
-                keys: cache.keys.iter().map(|k| &**k).collect(),
+                keys: cache.keys.iter().collect(),
                 blocks,
                 surfaces: cache.surfaces().collect(),
             })
             .collect();
-        self.weigh_parts(parts, in_df)
+        let features = self.weigh_parts(parts, in_df);
+        // Each worker's cache freed on its own thread.
+        caches.into_par_iter().for_each(drop);
+        features
     }
 
     /// Analyze the passages of one document into key counts (the unit the
@@ -725,21 +728,32 @@ fn display_terms(
             next[c as usize] += 1;
         }
     }
-    let mut best: Vec<[Option<(u64, &str)>; 2]> = vec![[None, None]; n_kept];
-    for (c, slots) in best.iter_mut().enumerate() {
-        let bucket = &mut buckets[starts[c]..starts[c + 1]];
-        bucket.sort_unstable();
-        for run in bucket.chunk_by(|a, b| a.0 == b.0) {
-            let s = run[0].0;
-            let n: u64 = run.iter().map(|e| e.1).sum();
-            let slot = &mut slots[usize::from(s.chars().any(crate::ingest::is_han))];
-            // Surfaces come in order: on a tie the first stays.
-            if slot.is_none_or(|(bn, _)| n > bn) {
-                *slot = Some((n, s));
-            }
-        }
+    // Columns in chunks, in parallel; each bucket sorted in place.
+    const CHUNK: usize = 4096;
+    let mut bucket_chunks = Vec::new();
+    let mut rest = &mut buckets[..];
+    for c in (0..n_kept).step_by(CHUNK) {
+        let end = starts[(c + CHUNK).min(n_kept)];
+        let (chunk, tail) = rest.split_at_mut(end - starts[c]);
+        bucket_chunks.push((c, chunk));
+        rest = tail;
     }
-    keys.iter()
+    let starts = &starts;
+    let best: Vec<[Option<(u64, &str)>; 2]> = bucket_chunks
+        .into_par_iter()
+        .flat_map_iter(|(first, chunk)| {
+            let last = (first + CHUNK).min(n_kept);
+            let mut out = Vec::with_capacity(last - first);
+            let mut rest = chunk;
+            for c in first..last {
+                let (bucket, tail) = rest.split_at_mut(starts[c + 1] - starts[c]);
+                out.push(best_surfaces(bucket));
+                rest = tail;
+            }
+            out
+        })
+        .collect();
+    keys.par_iter()
         .zip(column)
         .filter(|(_, &c)| c != u32::MAX)
         .map(|(key, &c)| Term {
@@ -748,6 +762,25 @@ fn display_terms(
             zh: best[c as usize][1].map(|(_, s)| s.to_string()),
         })
         .collect()
+}
+
+/// The most frequent English and Chinese surface of one term (ties: the
+/// first in order), from its (surface, occurrences) entries, summed by
+/// surface.
+fn best_surfaces<'a>(bucket: &mut [(&'a str, u64)]) -> [Option<(u64, &'a str)>; 2] {
+    bucket.sort_unstable();
+    let mut best = [None, None];
+    for run in bucket.chunk_by(|a, b| a.0 == b.0) {
+        let s = run[0].0;
+        let n: u64 = run.iter().map(|e| e.1).sum();
+        let slot: &mut Option<(u64, &str)> =
+            &mut best[usize::from(s.chars().any(crate::ingest::is_han))];
+        // Surfaces come in order: on a tie the first stays.
+        if slot.is_none_or(|(bn, _)| n > bn) {
+            *slot = Some((n, s));
+        }
+    }
+    best
 }
 
 /// One passage analyzed: its feature keys with counts (sorted by key) and its
