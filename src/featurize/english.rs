@@ -38,7 +38,7 @@ fn starts_alpha(w: &str) -> bool {
 /// Cut a trailing possessive: "OpenAI's" -> "OpenAI", "models’" stays.
 fn strip_possessive(text: &str, start: usize, end: usize) -> usize {
     let w = &text[start..end];
-    if !w.ends_with(['s', 'S']) {
+    if w.as_bytes().last().is_none_or(|&c| c | 0x20 != b's') {
         return end;
     }
     for suffix in ["'s", "’s", "'S", "’S"] {
@@ -124,39 +124,68 @@ struct AsciiWords<'a> {
     pos: usize,
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
+/// What each ASCII byte can do in a word, as bit flags ([`CLASSES`]).
+const WORD: u8 = 1;
+const ALPHA: u8 = 2;
+const DIGIT: u8 = 4;
+/// Joins two letters (`:` `.` `'`).
+const MID_LETTER: u8 = 8;
+/// Joins two digits (`,` `;` `.` `'`).
+const MID_NUM: u8 = 16;
+
+static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() {
+            WORD | ALPHA
+        } else if b.is_ascii_digit() {
+            WORD | DIGIT
+        } else if b == b'_' {
+            WORD
+        } else {
+            match b {
+                b':' => MID_LETTER,
+                b'.' | b'\'' => MID_LETTER | MID_NUM,
+                b',' | b';' => MID_NUM,
+                _ => 0,
+            }
+        };
+        c += 1;
+    }
+    t
+};
 
 impl<'a> Iterator for AsciiWords<'a> {
     type Item = (usize, &'a str);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.text.as_bytes();
+        let class = |i: usize| b.get(i).map_or(0, |&c| CLASSES[usize::from(c)]);
         loop {
-            let start = self.pos + b[self.pos..].iter().position(|&c| is_word_byte(c))?;
+            let start = self.pos
+                + b[self.pos..]
+                    .iter()
+                    .position(|&c| CLASSES[usize::from(c)] & WORD != 0)?;
             let mut i = start + 1;
-            while i < b.len() {
-                let c = b[i];
-                if is_word_byte(c) {
+            loop {
+                while class(i) & WORD != 0 {
                     i += 1;
-                    continue;
                 }
-                let (prev, next) = (b[i - 1], b.get(i + 1).copied().unwrap_or(0));
-                let letters = prev.is_ascii_alphabetic()
-                    && next.is_ascii_alphabetic()
-                    && matches!(c, b':' | b'.' | b'\'');
-                let digits = prev.is_ascii_digit()
-                    && next.is_ascii_digit()
-                    && matches!(c, b',' | b';' | b'.' | b'\'');
-                if letters || digits {
-                    i += 2;
-                } else {
+                // A joiner between two letters or between two digits.
+                let (prev, mid, next) = (class(i - 1), class(i), class(i + 1));
+                let joined = (mid & MID_LETTER != 0 && prev & next & ALPHA != 0)
+                    || (mid & MID_NUM != 0 && prev & next & DIGIT != 0);
+                if !joined {
                     break;
                 }
+                i += 2;
             }
             self.pos = i;
-            if b[start..i].iter().any(u8::is_ascii_alphanumeric) {
+            // A run of underscores alone is not a word.
+            if b[start] != b'_' || b[start..i].iter().any(u8::is_ascii_alphanumeric) {
                 return Some((start, &self.text[start..i]));
             }
         }
@@ -173,7 +202,13 @@ fn merge_products<'a>(
     for (start, w) in words {
         let end = strip_possessive(text, start, start + w.len());
         let word = &text[start..end];
-        if let Some(prev) = out[base..].last_mut() {
+        // Every merge needs a gap of one space or hyphen.
+        let one_byte_gap = |prev: &Word| {
+            (start == prev.end + 1)
+                .then(|| text.as_bytes()[prev.end])
+                .filter(|&g| g == b' ' || g == b'-')
+        };
+        if let Some(prev) = out[base..].last_mut().filter(|p| one_byte_gap(p).is_some()) {
             let gap = &text[prev.end..start];
             let prev_word = &text[prev.start..prev.end];
             let hyphen_version = gap == "-" && starts_alpha(prev_word) && has_digit(word);
