@@ -415,6 +415,8 @@ pub struct Analyzer {
     /// English single-word glossary entry, by its inflection bases
     /// ([`english::inflection_bases`]), -> concept key.
     en_single: FxHashMap<String, String>,
+    /// The first three bytes of every key of `en_single`.
+    en_heads: FxHashSet<[u8; 3]>,
     /// First stem -> phrases starting with it, longest first.
     en_phrases: FxHashMap<String, Vec<Phrase>>,
     min_han_chars: usize,
@@ -514,6 +516,10 @@ impl Analyzer {
             stop_en: parts.stop_en.iter().cloned().collect(),
             stop_zh: parts.stop_zh.iter().cloned().collect(),
             zh_concepts,
+            en_heads: en_single
+                .keys()
+                .filter_map(|k| k.as_bytes().get(..3)?.try_into().ok())
+                .collect(),
             en_single,
             en_phrases,
             min_han_chars: parts.min_han_chars,
@@ -791,6 +797,22 @@ impl Analyzer {
     /// The concept key of a lowercase English word the glossary lists, in
     /// any inflection.
     fn glossary_word(&self, lower: &str) -> Option<String> {
+        // A word of six bytes or more (possessive cut) shares its first
+        // three bytes with every base `inflection_bases` gives it: most
+        // words are ruled out before their bases are built.
+        let w = lower
+            .strip_suffix("'s")
+            .or_else(|| lower.strip_suffix("\u{2019}s"))
+            .unwrap_or(lower);
+        if let Some(head) = w.as_bytes().get(..3).filter(|_| w.len() >= 6) {
+            if !self.en_heads.contains(head) {
+                return None;
+            }
+        }
+        self.glossary_word_by_bases(lower)
+    }
+
+    fn glossary_word_by_bases(&self, lower: &str) -> Option<String> {
         english::inflection_bases(lower)
             .iter()
             .find_map(|b| self.en_single.get(b))
@@ -941,6 +963,42 @@ mod tests {
             buf[15] = b.len() as u8;
             u128::from_le_bytes(buf)
         })
+    }
+
+    #[test]
+    fn the_head_filter_rules_out_no_glossary_word() {
+        let f = crate::featurize::Featurizer::new(&crate::featurize::Params::default()).unwrap();
+        let a = f.analyzer();
+        let mut forms = vec![
+            "companies's".to_string(),
+            "fine-tuning".into(),
+            "xes".into(),
+        ];
+        for k in a.en_single.keys() {
+            for suffix in [
+                "",
+                "s",
+                "es",
+                "ed",
+                "ing",
+                "'s",
+                "\u{2019}s",
+                "d",
+                "ies",
+                "ied",
+            ] {
+                forms.push(format!("{k}{suffix}"));
+                forms.push(format!("{k}e{suffix}"));
+                forms.push(format!("{}{suffix}", k.trim_end_matches('y')));
+            }
+        }
+        let mut found = 0;
+        for w in &forms {
+            let want = a.glossary_word_by_bases(w);
+            found += usize::from(want.is_some());
+            assert_eq!(a.glossary_word(w), want, "{w}");
+        }
+        assert!(found > a.en_single.len(), "{found}");
     }
 
     #[test]
