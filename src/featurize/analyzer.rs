@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::english::{self, product_key, Word};
 use super::lexicon::{Concept, DictEntry};
-use crate::ingest::is_han;
+use crate::ingest::{ascii_prefix, is_han};
 
 /// One feature occurrence: the key's id in the worker's [`Cache`], and the
 /// byte span of the surface text it came from.
@@ -917,23 +917,6 @@ pub fn script_runs(text: &str) -> impl Iterator<Item = (usize, usize, bool)> + '
         }
         Some((start, pos, han))
     })
-}
-
-/// The length of the ASCII prefix of `b`.
-fn ascii_prefix(b: &[u8]) -> usize {
-    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
-    let mut i = 0;
-    while let Some(chunk) = b.get(i..i + 16) {
-        let word = u128::from_ne_bytes(chunk.try_into().expect("16 bytes"));
-        if word & HIGH != 0 {
-            break;
-        }
-        i += 16;
-    }
-    i + b[i..]
-        .iter()
-        .position(|c| !c.is_ascii())
-        .unwrap_or(b.len() - i)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use decode::{decode, DecodeError, Decoded};
-pub use normalize::{is_han, normalize};
+pub use normalize::{ascii_prefix, is_han, normalize};
 pub use passages::language;
 
 use crate::config::{invalid, ConfigError};

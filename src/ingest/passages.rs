@@ -97,14 +97,7 @@ pub fn language(text: &str, params: &Params) -> Lang {
     if text.is_ascii() {
         return Lang::En;
     }
-    let (mut han, mut latin) = (0usize, 0usize);
-    for c in text.chars() {
-        if is_han(c) {
-            han += 1;
-        } else if c.is_alphabetic() {
-            latin += 1;
-        }
-    }
+    let (han, latin) = han_and_letters(text);
     if han + latin == 0 {
         return Lang::En;
     }
@@ -116,6 +109,29 @@ pub fn language(text: &str, params: &Params) -> Lang {
     } else {
         Lang::Mixed
     }
+}
+
+/// Han characters and other letters in `text`.
+fn han_and_letters(text: &str) -> (usize, usize) {
+    let (mut han, mut latin) = (0usize, 0usize);
+    let mut rest = text;
+    while !rest.is_empty() {
+        // ASCII a stretch at a time; other characters one by one.
+        let ascii = super::ascii_prefix(rest.as_bytes());
+        latin += rest.as_bytes()[..ascii]
+            .iter()
+            .filter(|b| b.is_ascii_alphabetic())
+            .count();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
+        if is_han(c) {
+            han += 1;
+        } else if c.is_alphabetic() {
+            latin += 1;
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    (han, latin)
 }
 
 /// The lowercase first characters of a passage: enough for every prefix rule.
@@ -313,6 +329,15 @@ mod tests {
 
     fn params() -> Params {
         crate::ingest::RawParams::default().check().unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn han_and_letters_by_char(text in "[a-zA-Z0-9 ,.é模型ÄΩ。“]{0,40}") {
+            let han = text.chars().filter(|&c| is_han(c)).count();
+            let latin = text.chars().filter(|&c| !is_han(c) && c.is_alphabetic()).count();
+            proptest::prop_assert_eq!(han_and_letters(&text), (han, latin));
+        }
     }
 
     #[test]
