@@ -498,7 +498,7 @@ fn featurize_command(config: &Config) -> Result<(), Failure> {
     );
     say!("non-zeros:   {}", s.nonzeros);
     say!("threads:     {}", rayon::current_num_threads());
-    say!("load:        {t_load:.3} s (analyzers and word lists)");
+    say!("load:        {t_load:.3} s (word lists; jieba's dictionary loads during analyze)");
     say!(
         "analyze:     {:.3} s (read, decode, split, analyze: {:.1} MB/s of file bytes)",
         o.secs_analyze,

@@ -11,6 +11,7 @@
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::{Mutex, OnceLock};
 
 use super::english::{self, product_key, Word};
 use super::lexicon::{Concept, DictEntry};
@@ -396,6 +397,50 @@ impl std::ops::Index<usize> for Keys {
     }
 }
 
+/// jieba with its dictionary, built on a thread of its own from the moment
+/// the analyzer is made: loading the dictionary (350,000 words) takes about
+/// 0.1 s, during which text that needs no jieba can already be read and
+/// analyzed ([`Analyzer::jieba_ready`]).
+struct LazyJieba {
+    cell: OnceLock<Jieba>,
+    building: Mutex<Option<std::thread::JoinHandle<Jieba>>>,
+}
+
+impl LazyJieba {
+    fn build(make: impl FnOnce() -> Jieba + Send + 'static) -> Self {
+        LazyJieba {
+            cell: OnceLock::new(),
+            building: Mutex::new(Some(std::thread::spawn(make))),
+        }
+    }
+
+    /// jieba, waiting for the build to finish if it has not.
+    fn get(&self) -> &Jieba {
+        self.cell.get_or_init(|| {
+            let handle = self
+                .building
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            match handle.map(std::thread::JoinHandle::join) {
+                Some(Ok(jieba)) => jieba,
+                // The build cannot fail on validated word lists; if it did,
+                // its panic is this one.
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => unreachable!("the build is joined once, inside get_or_init"),
+            }
+        })
+    }
+
+    fn ready(&self) -> bool {
+        self.cell.get().is_some()
+            || self
+                .building
+                .lock()
+                .is_ok_and(|h| h.as_ref().is_some_and(std::thread::JoinHandle::is_finished))
+    }
+}
+
 /// An English glossary phrase of two or more stems.
 #[derive(Debug, Clone)]
 struct Phrase {
@@ -405,7 +450,7 @@ struct Phrase {
 
 /// Everything the analyzers need, built once from the validated params.
 pub struct Analyzer {
-    jieba: Jieba,
+    jieba: LazyJieba,
     hmm: bool,
     stemmer: Stemmer,
     stop_en: FxHashSet<String>,
@@ -450,10 +495,20 @@ pub fn concept_key(id: &str) -> String {
 
 impl Analyzer {
     pub fn new(parts: AnalyzerParts<'_>) -> Self {
-        let mut jieba = Jieba::new();
-        for e in parts.user_dict {
-            jieba.add_word(&e.word, e.freq, e.tag.as_deref());
-        }
+        let user_dict = parts.user_dict.to_vec();
+        let glossary_zh: Vec<String> = parts.glossary.iter().flat_map(|c| c.zh.clone()).collect();
+        let jieba = LazyJieba::build(move || {
+            let mut jieba = Jieba::new();
+            for e in &user_dict {
+                jieba.add_word(&e.word, e.freq, e.tag.as_deref());
+            }
+            for w in &glossary_zh {
+                if !jieba.has_word(w) {
+                    jieba.add_word(w, Some(20_000), None);
+                }
+            }
+            jieba
+        });
         let stemmer = Stemmer::create(Algorithm::English);
         let mut zh_concepts = FxHashMap::default();
         let mut en_single = FxHashMap::default();
@@ -461,9 +516,6 @@ impl Analyzer {
         for c in parts.glossary {
             let key = concept_key(&c.id);
             for w in &c.zh {
-                if !jieba.has_word(w) {
-                    jieba.add_word(w, Some(20_000), None);
-                }
                 zh_concepts.insert(w.clone(), key.clone());
             }
             for phrase in &c.en {
@@ -538,6 +590,45 @@ impl Analyzer {
         }
     }
 
+    /// Whether jieba is built: until it is, [`Analyzer::analyze_later`]
+    /// lets a caller go on with the rest of the text.
+    pub fn jieba_ready(&self) -> bool {
+        self.jieba.ready()
+    }
+
+    /// [`Analyzer::analyze`] in two steps: the non-Han runs now, and the
+    /// Han runs (which need jieba) left in `later` as byte ranges, for
+    /// [`Analyzer::analyze_han_runs`]. The tokens come out in another order;
+    /// the key counts are the same.
+    pub fn analyze_later(
+        &self,
+        text: &str,
+        cache: &mut Cache,
+        out: &mut Vec<Token>,
+        later: &mut Vec<(usize, usize)>,
+    ) {
+        for (start, end, han) in script_runs(text) {
+            if han {
+                later.push((start, end));
+            } else {
+                self.analyze_latin(text, start, end, cache, out);
+            }
+        }
+    }
+
+    /// The Han runs [`Analyzer::analyze_later`] left.
+    pub fn analyze_han_runs(
+        &self,
+        text: &str,
+        runs: &[(usize, usize)],
+        cache: &mut Cache,
+        out: &mut Vec<Token>,
+    ) {
+        for &(start, end) in runs {
+            self.analyze_han(text, start, end, cache, out);
+        }
+    }
+
     fn analyze_han(
         &self,
         text: &str,
@@ -547,7 +638,7 @@ impl Analyzer {
         out: &mut Vec<Token>,
     ) {
         let run = &text[start..end];
-        let cut = self.jieba.cut(run, self.hmm);
+        let cut = self.jieba.get().cut(run, self.hmm);
         for t in cut.iter().take(PREFETCH).filter_map(|t| pack(t.word)) {
             cache.words.short.prefetch(t);
         }

@@ -504,12 +504,47 @@ impl Featurizer {
         position: usize,
         texts: impl Iterator<Item = &'t str>,
     ) {
+        if !self.analyzer.jieba_ready() {
+            return self.add_batch_han_last(shard, position, texts);
+        }
         let mut block = Block::default();
         for text in texts {
             shard.tokens.clear();
             self.analyzer
                 .analyze(text, &mut shard.cache, &mut shard.tokens);
             block.push_tokens(shard.tokens.iter().map(|t| t.key), &mut shard.scratch);
+        }
+        shard.batches.push((position, block));
+    }
+
+    /// [`Featurizer::add_batch`] while jieba is still being built: the text
+    /// that needs no jieba first, then (waiting for jieba if need be) the
+    /// Han runs. The passages' counts are the same; a worker just does not
+    /// sit idle while the dictionary loads.
+    fn add_batch_han_last<'t>(
+        &self,
+        shard: &mut Shard,
+        position: usize,
+        texts: impl Iterator<Item = &'t str>,
+    ) {
+        let texts: Vec<&str> = texts.collect();
+        let mut later = Vec::new();
+        let mut passages: Vec<(Vec<u32>, std::ops::Range<usize>)> = Vec::with_capacity(texts.len());
+        for text in &texts {
+            shard.tokens.clear();
+            let first = later.len();
+            self.analyzer
+                .analyze_later(text, &mut shard.cache, &mut shard.tokens, &mut later);
+            let ids = shard.tokens.iter().map(|t| t.key).collect();
+            passages.push((ids, first..later.len()));
+        }
+        let mut block = Block::default();
+        for (text, (mut ids, runs)) in texts.iter().zip(passages) {
+            shard.tokens.clear();
+            self.analyzer
+                .analyze_han_runs(text, &later[runs], &mut shard.cache, &mut shard.tokens);
+            ids.extend(shard.tokens.iter().map(|t| t.key));
+            block.push_tokens(ids.into_iter(), &mut shard.scratch);
         }
         shard.batches.push((position, block));
     }
@@ -1193,6 +1228,31 @@ mod tests {
             }
             assert_eq!(fast.n_tokens[i], c.values().sum::<u32>());
         }
+    }
+
+    #[test]
+    fn han_runs_last_give_the_same_features() {
+        let f = fz();
+        let texts: Vec<String> = (0..300)
+            .map(|i| {
+                format!(
+                    "OpenAI 的 GPT-4o 在预训练上 model{} 受挫,开源 Qwen 模型{} lagging",
+                    i % 7,
+                    i % 5
+                )
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mask = vec![true; refs.len()];
+        let whole = f.featurize(&refs, &mask);
+        let mut shard = Shard::default();
+        for (b, chunk) in refs.chunks(64).enumerate() {
+            f.add_batch_han_last(&mut shard, b * 64, chunk.iter().copied());
+        }
+        let later = f.finish(vec![shard], &mask);
+        assert_eq!(whole.terms, later.terms);
+        assert_eq!(whole.matrix, later.matrix);
+        assert_eq!(whole.n_tokens, later.n_tokens);
     }
 
     #[test]
