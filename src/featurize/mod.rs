@@ -717,8 +717,7 @@ impl Featurizer {
             .iter()
             .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
             .collect();
-        let matrix = tfidf::matrix(&blocks, &column, &idf, self.weighting.sublinear_tf);
-        drop(blocks);
+        let matrix = tfidf::matrix(blocks, &column, &idf, self.weighting.sublinear_tf);
         let terms = display_terms(keys, surfaces, &column, kept as usize);
         Features {
             terms,

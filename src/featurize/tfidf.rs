@@ -175,8 +175,9 @@ pub fn idf(df: u32, n: usize, smooth: bool) -> f64 {
 /// becomes column `column[t]`, or is pruned when that is `u32::MAX`
 /// (columns must keep the order of the ids, so rows stay sorted); `idf` is
 /// by column. Rows are weighed and written straight into the matrix's
-/// arrays, block by block in parallel.
-pub fn matrix(blocks: &[Block], column: &[u32], idf: &[f64], sublinear: bool) -> Matrix {
+/// arrays, block by block in parallel, and each block is freed once written
+/// (the counts and the matrix are never both whole in memory).
+pub fn matrix(blocks: Vec<Block>, column: &[u32], idf: &[f64], sublinear: bool) -> Matrix {
     let kept = |&(t, _): &(u32, u32)| column[t as usize] != u32::MAX;
     // Each block's row ends within the block, after pruning.
     let ends: Vec<Vec<usize>> = blocks
@@ -211,7 +212,7 @@ pub fn matrix(blocks: &[Block], column: &[u32], idf: &[f64], sublinear: bool) ->
         (rest_i, rest_d) = (ri, rd);
     }
     blocks
-        .par_iter()
+        .into_par_iter()
         .zip(shares)
         .for_each(|(b, (out_i, out_d))| {
             let (mut w, mut weights) = (0, Vec::new());
@@ -293,7 +294,7 @@ mod tests {
         assert_eq!(df, vec![2, 2, 1]);
         let idf: Vec<f64> = df.iter().map(|&d| idf(d, 3, true)).collect();
         assert!((idf[0] - 1.287682).abs() < 1e-6 && (idf[2] - 1.693147).abs() < 1e-6);
-        let m = matrix(&[rows], &[0, 1, 2], &idf, true);
+        let m = matrix(vec![rows], &[0, 1, 2], &idf, true);
         let get = |r: usize, c: usize| f64::from(m.get(r, c).copied().unwrap_or(0.0));
         assert!((get(0, 0) - 0.861037).abs() < 1e-6, "{}", get(0, 0));
         assert!((get(0, 1) - 0.508542).abs() < 1e-6);
@@ -307,7 +308,7 @@ mod tests {
     fn pruned_terms_leave_the_matrix_and_the_norm() {
         // Term 1 is pruned: p0 keeps a and c, renumbered 0 and 1.
         let rows = block(&[&[(0, 1), (1, 5), (2, 1)], &[(1, 2)], &[(2, 1)]]);
-        let m = matrix(&[rows], &[0, u32::MAX, 1], &[1.0, 1.0], true);
+        let m = matrix(vec![rows], &[0, u32::MAX, 1], &[1.0, 1.0], true);
         assert_eq!(m.shape(), (3, 2));
         assert_eq!(m.indptr().raw_storage(), &[0, 2, 2, 3]);
         assert_eq!(m.indices(), &[0, 1, 1]);
@@ -319,7 +320,12 @@ mod tests {
     fn raw_tf_and_plain_idf() {
         // idf without smoothing: ln(n/df)+1; raw tf: a=2 in p0.
         assert!((idf(1, 4, false) - (4f64.ln() + 1.0)).abs() < 1e-12);
-        let m = matrix(&[block(&[&[(0, 2), (1, 1)]])], &[0, 1], &[1.0, 1.0], false);
+        let m = matrix(
+            vec![block(&[&[(0, 2), (1, 1)]])],
+            &[0, 1],
+            &[1.0, 1.0],
+            false,
+        );
         let v = f64::from(m.get(0, 0).copied().unwrap());
         assert!((v - 2.0 / 5f64.sqrt()).abs() < 1e-7);
     }
