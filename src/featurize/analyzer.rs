@@ -123,12 +123,13 @@ fn pack_lower(s: &str) -> Option<u128> {
     Some(join(lower(lo), lower(hi), b.len()))
 }
 
-/// Up to 15 bytes as two little-endian words (bytes 0..8 and 8..), zero
+/// Up to 15 bytes (callers check) as two little-endian words (bytes 0..8 and 8..), zero
 /// beyond the end: a few overlapping loads, no byte-by-byte copy (which
 /// would also stall reading the copy back as one integer).
 #[inline]
 fn load(b: &[u8]) -> (u64, u64) {
     let n = b.len();
+    debug_assert!(n <= 15, "packing takes at most 15 bytes");
     let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let u32_at = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
     match n {
