@@ -15,6 +15,7 @@ use std::sync::{Mutex, OnceLock};
 
 use super::english::{self, product_key, Word};
 use super::lexicon::{Concept, DictEntry};
+use super::{some, NONE};
 use crate::ingest::{ascii_prefix, is_han};
 
 /// One feature occurrence: the key's id in the worker's [`Cache`], and the
@@ -44,16 +45,10 @@ struct Hot {
     cold: u32,
 }
 
-const NONE: u32 = u32::MAX;
-
 /// How many words ahead the slot a word will need is fetched: the lookups
 /// of rare words miss the CPU cache, and fetching ahead overlaps the misses.
 const PREFETCH: usize = 8;
 const PHRASE_START: u32 = 1 << 31;
-
-fn some(id: u32) -> Option<u32> {
-    (id != NONE).then_some(id)
-}
 
 impl Hot {
     fn key(&self) -> Option<u32> {
@@ -204,6 +199,17 @@ impl Table {
         }
     }
 
+    /// Before looking up `keys[i]`: fetch the slot of the key [`PREFETCH`]
+    /// places ahead (and at the start, the slots of the first ones).
+    #[inline]
+    fn prefetch_ahead(&self, keys: &[Option<u128>], i: usize) {
+        let from = if i == 0 { 0 } else { i + PREFETCH };
+        let to = (i + PREFETCH + 1).min(keys.len());
+        for &k in keys.get(from..to).unwrap_or_default().iter().flatten() {
+            self.prefetch(k);
+        }
+    }
+
     #[inline]
     fn get_mut(&mut self, k: u128) -> Option<&mut Hot> {
         let mask = self.slots.len() - 1;
@@ -324,7 +330,8 @@ pub struct Cache {
     phrase_words: FxHashMap<u32, Option<u32>>,
     lower: String,
     words_buf: Vec<Word>,
-    /// The packed lowercase key of each word in `words_buf` ([`pack_lower`]).
+    /// The packed key of each word of the run being analyzed ([`pack`],
+    /// [`pack_lower`]).
     packed_buf: Vec<Option<u128>>,
 }
 
@@ -640,15 +647,17 @@ impl Analyzer {
     ) {
         let run = &text[start..end];
         let cut = self.jieba.get().cut(run, self.hmm);
-        for t in cut.iter().take(PREFETCH).filter_map(|t| pack(t.word)) {
-            cache.words.short.prefetch(t);
-        }
+        let mut packed = std::mem::take(&mut cache.packed_buf);
+        packed.clear();
+        packed.extend(cut.iter().map(|t| pack(t.word)));
         for (i, t) in cut.iter().enumerate() {
-            if let Some(k) = cut.get(i + PREFETCH).and_then(|t| pack(t.word)) {
-                cache.words.short.prefetch(k);
-            }
+            cache.words.short.prefetch_ahead(&packed, i);
             let word = t.word;
-            let (key, extra) = match cache.words.get_mut(word) {
+            let found = match packed[i] {
+                Some(k) => cache.words.short.get_mut(k),
+                None => cache.words.long.get_mut(word),
+            };
+            let (key, extra) = match found {
                 Some(e) => {
                     e.count = e.count.saturating_add(u32::from(e.emits()));
                     (some(e.key), some(e.extra))
@@ -671,6 +680,7 @@ impl Analyzer {
                 });
             }
         }
+        cache.packed_buf = packed;
     }
 
     fn han_key(&self, word: &str) -> Option<String> {
@@ -780,15 +790,10 @@ impl Analyzer {
         let mut packed = std::mem::take(&mut cache.packed_buf);
         packed.clear();
         packed.extend(words.iter().map(|w| pack_lower(&run[w.start..w.end])));
-        for &k in packed.iter().take(PREFETCH).flatten() {
-            cache.words.short.prefetch(k);
-        }
         // Resolve every word to its cache entry (lowercase surface as key).
         let mut i = 0;
         while i < words.len() {
-            if let Some(&Some(k)) = packed.get(i + PREFETCH) {
-                cache.words.short.prefetch(k);
-            }
+            cache.words.short.prefetch_ahead(&packed, i);
             let w = words[i];
             let surface = &run[w.start..w.end];
             // Counted here, in the one lookup; un-counted if a phrase takes it.

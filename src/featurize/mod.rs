@@ -334,7 +334,7 @@ fn shared_vocabulary<'a>(parts: &[Vec<Option<&'a str>>]) -> (Vec<&'a str>, Vec<V
         })
         .collect();
     all.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut columns: Vec<Vec<u32>> = parts.iter().map(|p| vec![u32::MAX; p.len()]).collect();
+    let mut columns: Vec<Vec<u32>> = parts.iter().map(|p| vec![NONE; p.len()]).collect();
     let mut keys: Vec<&str> = Vec::new();
     let mut last: Option<(u64, &str)> = None;
     for &(pre, k, p, id) in &all {
@@ -697,7 +697,7 @@ impl Featurizer {
         let df_all = tfidf::document_frequencies(&blocks, in_df, keys.len());
         let n_docs = in_df.iter().filter(|&&b| b).count();
         let keep = tfidf::keep_terms(&df_all, n_docs, &self.weighting);
-        let mut column = vec![u32::MAX; keys.len()];
+        let mut column = vec![NONE; keys.len()];
         let mut kept = 0u32;
         for (i, &k) in keep.iter().enumerate() {
             if k {
@@ -729,8 +729,11 @@ impl Featurizer {
     }
 }
 
+/// Marks "no id" in the tables of ids (a dropped key, a pruned term).
+const NONE: u32 = u32::MAX;
+
 fn some(id: u32) -> Option<u32> {
-    (id != u32::MAX).then_some(id)
+    (id != NONE).then_some(id)
 }
 
 /// Each kept term with its most frequent English and Chinese surface forms
@@ -762,34 +765,19 @@ fn display_terms(
             next[c as usize] += 1;
         }
     }
-    // Columns in chunks, in parallel; each bucket sorted in place.
-    const CHUNK: usize = 4096;
-    let mut bucket_chunks = Vec::new();
+    // Each column's bucket, sorted and summed in parallel.
+    let mut per_column = Vec::with_capacity(n_kept);
     let mut rest = &mut buckets[..];
-    for c in (0..n_kept).step_by(CHUNK) {
-        let end = starts[(c + CHUNK).min(n_kept)];
-        let (chunk, tail) = rest.split_at_mut(end - starts[c]);
-        bucket_chunks.push((c, chunk));
+    for c in 0..n_kept {
+        let (bucket, tail) = rest.split_at_mut(starts[c + 1] - starts[c]);
+        per_column.push(bucket);
         rest = tail;
     }
-    let starts = &starts;
-    let best: Vec<[Option<(u64, &str)>; 2]> = bucket_chunks
-        .into_par_iter()
-        .flat_map_iter(|(first, chunk)| {
-            let last = (first + CHUNK).min(n_kept);
-            let mut out = Vec::with_capacity(last - first);
-            let mut rest = chunk;
-            for c in first..last {
-                let (bucket, tail) = rest.split_at_mut(starts[c + 1] - starts[c]);
-                out.push(best_surfaces(bucket));
-                rest = tail;
-            }
-            out
-        })
-        .collect();
+    let best: Vec<[Option<(u64, &str)>; 2]> =
+        per_column.into_par_iter().map(best_surfaces).collect();
     keys.par_iter()
         .zip(column)
-        .filter(|(_, &c)| c != u32::MAX)
+        .filter(|(_, &c)| c != NONE)
         .map(|(key, &c)| Term {
             key: key.to_string(),
             en: best[c as usize][0].map(|(_, s)| s.to_string()),
