@@ -372,7 +372,7 @@ pub struct Shard {
     cache: Cache,
     batches: Vec<(usize, Block)>,
     tokens: Vec<Token>,
-    scratch: Vec<u32>,
+    counter: tfidf::Counter,
 }
 
 /// Jobs `0..n` over one worker per thread: each worker takes the next job
@@ -512,7 +512,7 @@ impl Featurizer {
             shard.tokens.clear();
             self.analyzer
                 .analyze(text, &mut shard.cache, &mut shard.tokens);
-            block.push_tokens(shard.tokens.iter().map(|t| t.key), &mut shard.scratch);
+            block.push_tokens(shard.tokens.iter().map(|t| t.key), &mut shard.counter);
         }
         shard.batches.push((position, block));
     }
@@ -544,7 +544,7 @@ impl Featurizer {
             self.analyzer
                 .analyze_han_runs(text, &later[runs], &mut shard.cache, &mut shard.tokens);
             ids.extend(shard.tokens.iter().map(|t| t.key));
-            block.push_tokens(ids.into_iter(), &mut shard.scratch);
+            block.push_tokens(ids.into_iter(), &mut shard.counter);
         }
         shard.batches.push((position, block));
     }
@@ -574,11 +574,11 @@ impl Featurizer {
     pub fn analyze_document(&self, texts: &[&str], cache: &mut Cache) -> DocTerms {
         let mut tokens = Vec::new();
         let mut raw_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        let (mut block, mut scratch) = (Block::default(), Vec::new());
+        let (mut block, mut counter) = (Block::default(), tfidf::Counter::default());
         for text in texts {
             tokens.clear();
             self.analyzer.analyze(text, cache, &mut tokens);
-            block.push_tokens(tokens.iter().map(|t| t.key), &mut scratch);
+            block.push_tokens(tokens.iter().map(|t| t.key), &mut counter);
             // Count surfaces as written; lowercase each distinct one once below.
             for t in &tokens {
                 *raw_surfaces

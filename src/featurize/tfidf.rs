@@ -19,7 +19,8 @@ pub struct Weighting {
 
 /// The term counts of consecutive passages, flat (one allocation for many
 /// passages, not one per passage): passage `i`'s (term id, count) entries
-/// are `counts[ends[i - 1]..ends[i]]`, sorted by term id.
+/// are `counts[ends[i - 1]..ends[i]]`, each term id once, in the order the
+/// terms first occur; [`Block::rename`] leaves them sorted by term id.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Block {
     ends: Vec<u32>,
@@ -28,13 +29,21 @@ pub struct Block {
     pub n_tokens: Vec<u32>,
 }
 
+/// A reusable dense counter for [`Block::push_tokens`]: a count per term
+/// id (all zero between passages) and the ids seen in the passage.
+#[derive(Debug, Default)]
+pub struct Counter {
+    counts: Vec<u32>,
+    seen: Vec<u32>,
+}
+
 impl Block {
     /// Passages in the block.
     pub fn n_rows(&self) -> usize {
         self.ends.len()
     }
 
-    /// Each passage's (term id, count) entries, sorted by term id.
+    /// Each passage's (term id, count) entries.
     pub fn rows(&self) -> impl Iterator<Item = &[(u32, u32)]> + '_ {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
@@ -44,35 +53,36 @@ impl Block {
         })
     }
 
-    /// Append a passage from its term ids, one per token, in any order
-    /// (`scratch` is a reusable buffer).
-    pub fn push_tokens(&mut self, ids: impl Iterator<Item = u32>, scratch: &mut Vec<u32>) {
-        scratch.clear();
-        scratch.extend(ids);
-        scratch.sort_unstable();
-        let begin = self.row_start();
-        for &id in scratch.iter() {
-            let n = self.counts.len();
-            match self.counts.last_mut() {
-                Some((last, c)) if *last == id && n > begin => *c += 1,
-                _ => self.counts.push((id, 1)),
+    /// Append a passage from its term ids, one per token, in any order:
+    /// counted in `counter`'s slots, one per id (no sorting; the order
+    /// comes once, when the ids are renamed into columns).
+    pub fn push_tokens(&mut self, ids: impl Iterator<Item = u32>, counter: &mut Counter) {
+        let mut n = 0u32;
+        for id in ids {
+            n += 1;
+            let i = id as usize;
+            if i >= counter.counts.len() {
+                counter.counts.resize((i + 1).next_power_of_two(), 0);
             }
+            let c = &mut counter.counts[i];
+            if *c == 0 {
+                counter.seen.push(id);
+            }
+            *c += 1;
         }
-        self.close_row(scratch.len() as u32);
+        for &id in &counter.seen {
+            let c = std::mem::take(&mut counter.counts[id as usize]);
+            self.counts.push((id, c));
+        }
+        counter.seen.clear();
+        self.close_row(n);
     }
 
     /// Append a passage from (term id, count) entries with distinct term
     /// ids, in any order.
     pub fn push_counts(&mut self, entries: impl Iterator<Item = (u32, u32)>, n_tokens: u32) {
-        let start = self.counts.len();
         self.counts.extend(entries);
-        self.counts[start..].sort_unstable();
-        debug_assert!(self.counts[start..].windows(2).all(|w| w[0].0 < w[1].0));
         self.close_row(n_tokens);
-    }
-
-    fn row_start(&self) -> usize {
-        self.ends.last().map_or(0, |&e| e as usize)
     }
 
     fn close_row(&mut self, n_tokens: u32) {
@@ -83,7 +93,7 @@ impl Block {
 
     /// Rename every term id by `map`, in place: `None` drops the entry (and,
     /// with `uncount`, its occurrences from the passage's token count); ids
-    /// that meet are summed; each passage stays sorted.
+    /// that meet are summed; each passage comes out sorted by its new ids.
     pub fn rename(&mut self, map: impl Fn(u32) -> Option<u32>, uncount: bool) {
         let mut row: Vec<(u32, u32)> = Vec::new();
         let (mut read, mut write) = (0usize, 0usize);
@@ -171,9 +181,10 @@ pub fn idf(df: u32, n: usize, smooth: bool) -> f64 {
     }
 }
 
-/// Build the CSR matrix from `blocks` (passage order): each term id `t`
-/// becomes column `column[t]`, or is pruned when that is `u32::MAX`
-/// (columns must keep the order of the ids, so rows stay sorted); `idf` is
+/// Build the CSR matrix from `blocks` (passage order, each row sorted by
+/// term id, as [`Block::rename`] leaves it): each term id `t` becomes
+/// column `column[t]`, or is pruned when that is `u32::MAX` (columns must
+/// keep the order of the ids, so rows stay sorted); `idf` is
 /// by column. Rows are weighed and written straight into the matrix's
 /// arrays, block by block in parallel, and each block is freed once written
 /// (the counts and the matrix are never both whole in memory).
@@ -261,12 +272,13 @@ mod tests {
     #[test]
     fn blocks_count_rename_and_merge() {
         let mut b = Block::default();
-        let mut scratch = Vec::new();
-        b.push_tokens([5, 3, 5, 9].into_iter(), &mut scratch);
-        b.push_tokens(std::iter::empty(), &mut scratch);
-        b.push_tokens([3, 3].into_iter(), &mut scratch);
+        let mut counter = Counter::default();
+        b.push_tokens([5, 3, 5, 9].into_iter(), &mut counter);
+        b.push_tokens(std::iter::empty(), &mut counter);
+        b.push_tokens([3, 3].into_iter(), &mut counter);
         let rows: Vec<&[(u32, u32)]> = b.rows().collect();
-        assert_eq!(rows, vec![&[(3, 1), (5, 2), (9, 1)][..], &[], &[(3, 2)]]);
+        // In the order the terms first occur.
+        assert_eq!(rows, vec![&[(5, 2), (3, 1), (9, 1)][..], &[], &[(3, 2)]]);
         assert_eq!(b.n_tokens, vec![4, 0, 2]);
         // 3 and 9 meet as 0; 5 is dropped and uncounted.
         b.rename(|t| (t != 5).then_some(if t == 5 { 7 } else { 0 }), true);
