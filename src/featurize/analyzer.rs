@@ -305,11 +305,22 @@ impl Words {
         self.cold(hot).1
     }
 
-    /// Every word with its entry.
-    fn iter(&self) -> impl Iterator<Item = (&str, &Hot)> + '_ {
-        let short = self.short.values();
-        let long = self.long.values();
-        short.chain(long).map(|h| (self.cold(h).0, h))
+    /// Every word that was emitted as a token, with its entry, in the
+    /// order the words were first seen: the entries are scattered by their
+    /// index into the cold arrays, which are then read front to back (in
+    /// the table's hash order, each word's surface was a cache miss).
+    fn counted(&self) -> impl Iterator<Item = (&str, Hot)> + '_ {
+        let mut by_cold = vec![None; self.cold.len()];
+        for h in self.short.values().chain(self.long.values()) {
+            by_cold[(h.cold & !PHRASE_START) as usize] = Some(*h);
+        }
+        by_cold
+            .into_iter()
+            .zip(&self.cold)
+            .filter_map(|(h, &(a, b, _))| {
+                h.filter(|h| h.count > 0)
+                    .map(|h| (&self.text[a as usize..b as usize], h))
+            })
     }
 }
 
@@ -355,11 +366,10 @@ impl Cache {
 
     /// Every surface form seen: (its key, the surface, occurrences).
     pub fn surfaces(&self) -> impl Iterator<Item = (u32, &str, u64)> + '_ {
-        let words = self.words.iter().flat_map(|(s, e)| {
+        let words = self.words.counted().flat_map(|(s, e)| {
             [some(e.key), some(e.extra)]
                 .into_iter()
                 .flatten()
-                .filter(|_| e.count > 0)
                 .map(move |k| (k, s, u64::from(e.count)))
         });
         let phrases = self.phrases.iter().map(|(s, &(k, n))| (k, &**s, n));
