@@ -267,7 +267,7 @@ impl Words {
         stem: &str,
         phrase_start: bool,
         count: bool,
-    ) {
+    ) -> Hot {
         let cold = self.cold.len() as u32;
         assert!(
             cold < PHRASE_START,
@@ -291,6 +291,7 @@ impl Words {
         let b = offset(self.text.len());
         self.text.push_str(stem);
         self.cold.push((a, b, offset(self.text.len())));
+        hot
     }
 
     fn cold(&self, hot: &Hot) -> (&str, &str) {
@@ -807,13 +808,16 @@ impl Analyzer {
             let w = words[i];
             let surface = &run[w.start..w.end];
             // Counted here, in the one lookup; un-counted if a phrase takes it.
-            let (key, phrase_start) = self.latin_entry(surface, packed[i], w.product, cache, true);
-            if phrase_start {
-                if let Some((len, pkey)) = self.match_phrase(run, &words[i..], cache) {
+            let hot = self.latin_entry(surface, packed[i], w.product, cache, true);
+            let key = hot.key();
+            if hot.phrase_start() {
+                if let Some((len, pkey)) =
+                    self.match_phrase(run, &words[i..], &packed[i..], hot, cache)
+                {
                     let last = words[i + len - 1];
                     // The phrase is its concept in bilingual corpora and its
                     // words in others (see `super::BRIDGE_MARK`).
-                    let id = cache.intern(&super::bridged(&pkey, ""));
+                    let id = cache.intern(&super::bridged(pkey, ""));
                     let lower = run[w.start..last.end].to_lowercase();
                     cache.phrases.entry(lower.into()).or_insert((id, 0)).1 += 1;
                     out.push(Token {
@@ -826,7 +830,8 @@ impl Analyzer {
                             key
                         } else {
                             let s = &run[pw.start..pw.end];
-                            self.latin_entry(s, None, pw.product, cache, true).0
+                            self.latin_entry(s, packed[i + k], pw.product, cache, true)
+                                .key()
                         };
                         if let Some(own) = key.and_then(|key| phrase_word_key(key, cache)) {
                             out.push(Token {
@@ -853,8 +858,9 @@ impl Analyzer {
         cache.packed_buf = packed;
     }
 
-    /// The cache entry of a Latin word: (key id, starts a phrase); `count`
-    /// adds one occurrence to a word that yields a key.
+    /// The cache entry of a Latin word (made if the word is new; `packed`
+    /// is its [`pack_lower`] key when known); `count` adds one occurrence
+    /// to a word that yields a key.
     fn latin_entry(
         &self,
         surface: &str,
@@ -862,7 +868,7 @@ impl Analyzer {
         product: bool,
         cache: &mut Cache,
         count: bool,
-    ) -> (Option<u32>, bool) {
+    ) -> Hot {
         let found = match packed.or_else(|| pack_lower(surface)) {
             Some(k) => cache.words.short.get_mut(k),
             None => cache.words.get_mut(lowercase(surface, &mut cache.lower)),
@@ -871,7 +877,7 @@ impl Analyzer {
             if count && e.key != NONE {
                 e.count = e.count.saturating_add(1);
             }
-            return (e.key(), e.phrase_start());
+            return *e;
         }
         let lower = lowercase(surface, &mut cache.lower).to_string();
         let (stem, key) = if product {
@@ -897,8 +903,7 @@ impl Analyzer {
         let key = key.map(|k| cache.intern(&k));
         cache
             .words
-            .insert(&lower, key, None, &stem, phrase_start, count);
-        (key, phrase_start)
+            .insert(&lower, key, None, &stem, phrase_start, count)
     }
 
     /// The concept key of a lowercase English word the glossary lists, in
@@ -926,15 +931,18 @@ impl Analyzer {
             .cloned()
     }
 
-    /// Longest glossary phrase at the start of `words`: (its length, key).
-    fn match_phrase(
-        &self,
+    /// Longest glossary phrase at the start of `words` (`packed`: their
+    /// [`pack_lower`] keys; `first`: the first word's entry): (its length,
+    /// key). Stems are compared in place, in the word cache.
+    fn match_phrase<'s>(
+        &'s self,
         run: &str,
         words: &[Word],
+        packed: &[Option<u128>],
+        first: Hot,
         cache: &mut Cache,
-    ) -> Option<(usize, String)> {
-        let first = self.stem_of(run, words[0], cache);
-        let candidates = self.en_phrases.get(&first)?;
+    ) -> Option<(usize, &'s str)> {
+        let candidates = self.en_phrases.get(cache.words.stem(&first))?;
         for p in candidates {
             if p.stems.len() > words.len() {
                 continue;
@@ -947,25 +955,17 @@ impl Analyzer {
             if !adjacent {
                 continue;
             }
-            let all = (1..p.stems.len()).all(|k| self.stem_of(run, words[k], cache) == p.stems[k]);
+            let all = (1..p.stems.len()).all(|k| {
+                let w = words[k];
+                let hot =
+                    self.latin_entry(&run[w.start..w.end], packed[k], w.product, cache, false);
+                cache.words.stem(&hot) == p.stems[k]
+            });
             if all {
-                return Some((p.stems.len(), p.key.clone()));
+                return Some((p.stems.len(), &p.key));
             }
         }
         None
-    }
-
-    fn stem_of(&self, run: &str, w: Word, cache: &mut Cache) -> String {
-        let surface = &run[w.start..w.end];
-        self.latin_entry(surface, None, w.product, cache, false);
-        let lower = lowercase(surface, &mut cache.lower);
-        match cache.words.get_mut(lower) {
-            Some(e) => {
-                let e = *e;
-                cache.words.stem(&e).to_string()
-            }
-            None => String::new(),
-        }
     }
 }
 
