@@ -665,15 +665,10 @@ impl Featurizer {
             })
             .collect();
         let (keys, columns) = shared_vocabulary(&resolved);
-        let mut surfaces = Vec::new();
+        let mut surfaces = Vec::with_capacity(parts.len());
         let mut blocks: Vec<(usize, usize, Block)> = Vec::new();
         for (p, part) in parts.into_iter().enumerate() {
-            let col = &columns[p];
-            surfaces.extend(
-                part.surfaces
-                    .into_iter()
-                    .filter_map(|(k, s, n)| some(col[k as usize]).map(|c| (c, s, n))),
-            );
+            surfaces.push(part.surfaces);
             blocks.extend(part.blocks.into_iter().map(|(pos, b)| (pos, p, b)));
         }
         blocks.par_iter_mut().for_each(|(_, p, block)| {
@@ -682,14 +677,16 @@ impl Featurizer {
         });
         blocks.par_sort_unstable_by_key(|(position, _, _)| *position);
         let blocks: Vec<Block> = blocks.into_iter().map(|(_, _, b)| b).collect();
-        self.weigh_resolved(&keys, blocks, surfaces, in_df)
+        self.weigh_resolved(&keys, blocks, (surfaces, &columns), in_df)
     }
 
+    /// `surfaces`: each part's (key id, surface, occurrences), with the
+    /// column of each of its ids.
     fn weigh_resolved(
         &self,
         keys: &[&str],
         blocks: Vec<Block>,
-        surfaces: Vec<(u32, &str, u64)>,
+        surfaces: (Vec<Vec<(u32, &str, u64)>>, &[Vec<u32>]),
         in_df: &[bool],
     ) -> Features {
         let n_rows: usize = blocks.iter().map(Block::n_rows).sum();
@@ -717,8 +714,22 @@ impl Featurizer {
             .iter()
             .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
             .collect();
-        let matrix = tfidf::matrix(blocks, &column, &idf, self.weighting.sublinear_tf);
-        let terms = display_terms(keys, surfaces, &column, kept as usize);
+        // The display forms are chosen beside the matrix (each has parts
+        // that run on one thread).
+        let (matrix, terms) = rayon::join(
+            || tfidf::matrix(blocks, &column, &idf, self.weighting.sublinear_tf),
+            || {
+                let (parts, ids) = surfaces;
+                let surfaces = parts.into_iter().zip(ids).flat_map(|(part, ids)| {
+                    part.into_iter().filter_map(|(k, s, n)| {
+                        some(ids[k as usize])
+                            .and_then(|k| some(column[k as usize]))
+                            .map(|c| (c, s, n))
+                    })
+                });
+                display_terms(keys, surfaces, &column, kept as usize)
+            },
+        );
         Features {
             terms,
             matrix,
@@ -738,32 +749,28 @@ fn some(id: u32) -> Option<u32> {
 
 /// Each kept term with its most frequent English and Chinese surface forms
 /// (ties broken by the surface's order, so the choice is deterministic).
-/// `surfaces` are (key, surface, occurrences), a surface possibly several
-/// times (once per worker that saw it): they are put in buckets by column
-/// (a counting sort: no comparisons), each bucket sorted by surface, and
-/// equal surfaces summed.
-fn display_terms(
+/// `surfaces` are (column, surface, occurrences) of kept terms, a surface
+/// possibly several times (once per worker that saw it), read twice: they
+/// are put in buckets by column (a counting sort: no comparisons), each
+/// bucket sorted by surface, and equal surfaces summed.
+fn display_terms<'a>(
     keys: &[&str],
-    surfaces: Vec<(u32, &str, u64)>,
+    surfaces: impl Iterator<Item = (u32, &'a str, u64)> + Clone,
     column: &[u32],
     n_kept: usize,
 ) -> Vec<Term> {
     let mut starts = vec![0usize; n_kept + 1];
-    for &(k, _, _) in &surfaces {
-        if let Some(c) = some(column[k as usize]) {
-            starts[c as usize + 1] += 1;
-        }
+    for (c, _, _) in surfaces.clone() {
+        starts[c as usize + 1] += 1;
     }
     for c in 0..n_kept {
         starts[c + 1] += starts[c];
     }
     let mut next = starts.clone();
     let mut buckets: Vec<(&str, u64)> = vec![("", 0); starts[n_kept]];
-    for (k, s, n) in surfaces {
-        if let Some(c) = some(column[k as usize]) {
-            buckets[next[c as usize]] = (s, n);
-            next[c as usize] += 1;
-        }
+    for (c, s, n) in surfaces {
+        buckets[next[c as usize]] = (s, n);
+        next[c as usize] += 1;
     }
     // Each column's bucket, sorted and summed in parallel.
     let mut per_column = Vec::with_capacity(n_kept);
