@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use compact_str::CompactString;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -158,16 +159,18 @@ impl Default for Params {
     }
 }
 
-/// One feature of the vocabulary.
+/// One feature of the vocabulary. Its strings are held inline when short
+/// (up to 24 bytes: nearly every key and surface), so a vocabulary of tens
+/// of thousands of terms is built and freed without an allocation per string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Term {
     /// The feature key: an English stem (`pretrain`), a Chinese word (`算力`),
     /// a product name (`gpt-4o`), or a bridged concept (`@open-source`).
-    pub key: String,
+    pub key: CompactString,
     /// The most frequent English surface form behind the feature, if any.
-    pub en: Option<String>,
+    pub en: Option<CompactString>,
     /// The most frequent Chinese surface form behind the feature, if any.
-    pub zh: Option<String>,
+    pub zh: Option<CompactString>,
 }
 
 impl Term {
@@ -175,9 +178,9 @@ impl Term {
     pub fn display(&self) -> String {
         match (&self.en, &self.zh) {
             (Some(e), Some(z)) => format!("{e} / {z}"),
-            (Some(e), None) => e.clone(),
-            (None, Some(z)) => z.clone(),
-            (None, None) => self.key.clone(),
+            (Some(e), None) => e.to_string(),
+            (None, Some(z)) => z.to_string(),
+            (None, None) => self.key.to_string(),
         }
     }
 }
@@ -786,9 +789,9 @@ fn display_terms<'a>(
         .zip(column)
         .filter(|(_, &c)| c != NONE)
         .map(|(key, &c)| Term {
-            key: key.to_string(),
-            en: best[c as usize][0].map(|(_, s)| s.to_string()),
-            zh: best[c as usize][1].map(|(_, s)| s.to_string()),
+            key: CompactString::from(*key),
+            en: best[c as usize][0].map(|(_, s)| CompactString::from(s)),
+            zh: best[c as usize][1].map(|(_, s)| CompactString::from(s)),
         })
         .collect()
 }
@@ -970,7 +973,7 @@ mod tests {
         let f = fz_every_term();
         let keys_of = |texts: &[&str]| -> Vec<String> {
             let feats = f.featurize(texts, &vec![true; texts.len()]);
-            feats.terms.into_iter().map(|t| t.key).collect()
+            feats.terms.into_iter().map(|t| t.key.into()).collect()
         };
         // English only: the firm keeps its own stem, not a concept shared
         // with "company", and a glossary phrase is its words.

@@ -82,10 +82,10 @@ pub fn ctfidf(
 /// concept, else its one surface form, else its key.
 pub fn display(term: &Term) -> String {
     match (&term.en, &term.zh) {
-        (Some(en), Some(zh)) if en.eq_ignore_ascii_case(zh) => en.clone(),
+        (Some(en), Some(zh)) if en.eq_ignore_ascii_case(zh) => en.to_string(),
         (Some(en), Some(zh)) => format!("{en} / {zh}"),
-        (Some(en), None) => en.clone(),
-        (None, Some(zh)) => zh.clone(),
+        (Some(en), None) => en.to_string(),
+        (None, Some(zh)) => zh.to_string(),
         (None, None) => term.key.trim_start_matches('@').to_string(),
     }
 }
@@ -97,12 +97,12 @@ pub fn label_one(
     top_terms: usize,
     label_terms: usize,
 ) -> ThemeLabel {
-    let pick = |f: fn(&Term) -> Option<&String>| -> Vec<TermScore> {
+    let pick = |f: fn(&Term) -> Option<&str>| -> Vec<TermScore> {
         scores
             .iter()
             .filter_map(|&(j, s)| {
                 terms.get(j).and_then(f).map(|t| TermScore {
-                    term: t.clone(),
+                    term: t.to_string(),
                     score: s,
                 })
             })
@@ -118,8 +118,8 @@ pub fn label_one(
         .join(", ");
     ThemeLabel {
         label,
-        top_en: pick(|t| t.en.as_ref()),
-        top_zh: pick(|t| t.zh.as_ref()),
+        top_en: pick(|t| t.en.as_deref()),
+        top_zh: pick(|t| t.zh.as_deref()),
     }
 }
 
@@ -159,8 +159,8 @@ mod tests {
     fn term(key: &str, en: Option<&str>, zh: Option<&str>) -> Term {
         Term {
             key: key.into(),
-            en: en.map(String::from),
-            zh: zh.map(String::from),
+            en: en.map(Into::into),
+            zh: zh.map(Into::into),
         }
     }
 

@@ -6,8 +6,8 @@ use crate::featurize::{Features, Term};
 fn term(key: &str, en: Option<&str>, zh: Option<&str>) -> Term {
     Term {
         key: key.into(),
-        en: en.map(String::from),
-        zh: zh.map(String::from),
+        en: en.map(Into::into),
+        zh: zh.map(Into::into),
     }
 }
 
