@@ -311,9 +311,11 @@ struct Part<'a> {
     keys: Vec<&'a str>,
     /// Runs of consecutive passages, each with its position in the corpus.
     blocks: Vec<(usize, Block)>,
-    /// (key id, surface, occurrences): how often a surface form gave a key.
-    surfaces: Vec<(u32, &'a str, u64)>,
+    surfaces: Surfaces<'a>,
 }
+
+/// (key id, surface, occurrences): how often a surface form gave a key.
+type Surfaces<'a> = Vec<(u32, &'a str, u64)>;
 
 /// The sorted, distinct keys of all parts, and for each part the column of
 /// each of its ids (`u32::MAX` for `None`): all parts' keys are sorted
@@ -680,16 +682,17 @@ impl Featurizer {
         });
         blocks.par_sort_unstable_by_key(|(position, _, _)| *position);
         let blocks: Vec<Block> = blocks.into_iter().map(|(_, _, b)| b).collect();
-        self.weigh_resolved(&keys, blocks, (surfaces, &columns), in_df)
+        self.weigh_resolved(&keys, blocks, surfaces, &columns, in_df)
     }
 
-    /// `surfaces`: each part's (key id, surface, occurrences), with the
-    /// column of each of its ids.
+    /// `surfaces`: each part's surfaces, and `ids` the key of each of its
+    /// ids (in `keys`).
     fn weigh_resolved(
         &self,
         keys: &[&str],
         blocks: Vec<Block>,
-        surfaces: (Vec<Vec<(u32, &str, u64)>>, &[Vec<u32>]),
+        surfaces: Vec<Surfaces<'_>>,
+        ids: &[Vec<u32>],
         in_df: &[bool],
     ) -> Features {
         let n_rows: usize = blocks.iter().map(Block::n_rows).sum();
@@ -722,8 +725,7 @@ impl Featurizer {
         let (matrix, terms) = rayon::join(
             || tfidf::matrix(blocks, &column, &idf, self.weighting.sublinear_tf),
             || {
-                let (parts, ids) = surfaces;
-                let surfaces = parts.into_iter().zip(ids).flat_map(|(part, ids)| {
+                let surfaces = surfaces.into_iter().zip(ids).flat_map(|(part, ids)| {
                     part.into_iter().filter_map(|(k, s, n)| {
                         some(ids[k as usize])
                             .and_then(|k| some(column[k as usize]))
