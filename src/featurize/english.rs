@@ -52,7 +52,7 @@ fn strip_possessive(text: &str, start: usize, end: usize) -> usize {
 /// Words of `text` with byte offsets. Appends to `out` (reused across calls).
 pub fn words(text: &str, out: &mut Vec<Word>) {
     if text.is_ascii() {
-        merge_products(text, AsciiWords { text, pos: 0 }, out);
+        merge_products(text, AsciiWords::new(text), out);
     } else {
         merge_products(text, unicode_words(text), out);
     }
@@ -97,13 +97,7 @@ fn unicode_words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     regions.flat_map(move |(start, end, ascii)| {
         let piece = &text[start..end];
         let (a, u) = if ascii {
-            (
-                Some(AsciiWords {
-                    text: piece,
-                    pos: 0,
-                }),
-                None,
-            )
+            (Some(AsciiWords::new(piece)), None)
         } else {
             (None, Some(piece.unicode_word_indices()))
         };
@@ -119,9 +113,70 @@ fn unicode_words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
 /// `:` `.` `'` between two letters and `,` `;` `.` `'` between two digits;
 /// runs with no letter or digit are not words. A property test holds it to
 /// `unicode_word_indices`.
+///
+/// Runs are found 64 bytes at a time: a bit mask of the word bytes of each
+/// 64-byte block ([`word_mask`]) gives where a run starts and ends by
+/// counting zero bits, with no branch per byte (a loop over bytes
+/// mispredicted once per word, where the word ends).
 struct AsciiWords<'a> {
     text: &'a str,
     pos: usize,
+    /// The offset of the block whose mask is `mask` (a multiple of 64), or
+    /// `usize::MAX` before the first.
+    block: usize,
+    mask: u64,
+}
+
+impl<'a> AsciiWords<'a> {
+    fn new(text: &'a str) -> Self {
+        AsciiWords {
+            text,
+            pos: 0,
+            block: usize::MAX,
+            mask: 0,
+        }
+    }
+
+    /// The word-byte mask of the block holding `at`, and `at`'s bit in it.
+    #[inline]
+    fn mask_at(&mut self, at: usize) -> (u64, usize) {
+        let block = at & !63;
+        if block != self.block {
+            let b = self.text.as_bytes();
+            self.mask = word_mask(&b[block..(block + 64).min(b.len())]);
+            self.block = block;
+        }
+        (self.mask, at - block)
+    }
+
+    /// The first word byte at or after `from`.
+    #[inline]
+    fn next_word_byte(&mut self, mut from: usize) -> Option<usize> {
+        while from < self.text.len() {
+            let (mask, bit) = self.mask_at(from);
+            let m = mask >> bit;
+            if m != 0 {
+                return Some(from + m.trailing_zeros() as usize);
+            }
+            from += 64 - bit;
+        }
+        None
+    }
+
+    /// The first byte at or after `from` that is not a word byte (or the end).
+    #[inline]
+    fn run_end(&mut self, mut from: usize) -> usize {
+        while from < self.text.len() {
+            let (mask, bit) = self.mask_at(from);
+            // Bits past the end of the text are 0 in the mask: not words.
+            let m = !mask >> bit;
+            if m != 0 {
+                return from + m.trailing_zeros() as usize;
+            }
+            from += 64 - bit;
+        }
+        self.text.len()
+    }
 }
 
 /// What each ASCII byte can do in a word, as bit flags ([`CLASSES`]).
@@ -157,6 +212,51 @@ static CLASSES: [u8; 256] = {
     t
 };
 
+/// Bit `j` set when `b[j]` is a word byte (an ASCII letter, digit or `_`);
+/// `b` holds at most 64 bytes.
+#[inline]
+fn word_mask(b: &[u8]) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if let Ok(block) = <&[u8; 64]>::try_from(b) {
+        // SAFETY: SSE2 is enabled for this build (the cfg above), as it
+        // is on every x86-64.
+        return unsafe { word_mask_sse2(block) };
+    }
+    word_mask_by_bytes(b)
+}
+
+fn word_mask_by_bytes(b: &[u8]) -> u64 {
+    b.iter().enumerate().fold(0, |m, (j, &c)| {
+        m | u64::from(CLASSES[usize::from(c)] & WORD) << j
+    })
+}
+
+/// [`word_mask`] 16 bytes at a time: a letter is a byte whose `| 0x20`
+/// lies in `a..=z`, a digit one in `0..=9` (a range tested as unsigned
+/// `min(x - lo, span) == x - lo`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn word_mask_sse2(b: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_set_epi64x, _mm_sub_epi8,
+    };
+    let mut mask = 0u64;
+    for (k, chunk) in b.chunks_exact(16).enumerate() {
+        let lo = i64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+        let hi = i64::from_le_bytes(chunk[8..].try_into().expect("8 bytes"));
+        let v = _mm_set_epi64x(hi, lo);
+        let letter = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x61));
+        let letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter);
+        let digit = _mm_sub_epi8(v, _mm_set1_epi8(0x30));
+        let digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
+        let under = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5f));
+        let word = _mm_or_si128(_mm_or_si128(letter, digit), under);
+        mask |= u64::from(_mm_movemask_epi8(word) as u16) << (16 * k);
+    }
+    mask
+}
+
 impl<'a> Iterator for AsciiWords<'a> {
     type Item = (usize, &'a str);
 
@@ -165,23 +265,17 @@ impl<'a> Iterator for AsciiWords<'a> {
         let b = self.text.as_bytes();
         let class = |i: usize| b.get(i).map_or(0, |&c| CLASSES[usize::from(c)]);
         loop {
-            let start = self.pos
-                + b[self.pos..]
-                    .iter()
-                    .position(|&c| CLASSES[usize::from(c)] & WORD != 0)?;
-            let mut i = start + 1;
-            loop {
-                while class(i) & WORD != 0 {
-                    i += 1;
-                }
-                // A joiner between two letters or between two digits.
+            let start = self.next_word_byte(self.pos)?;
+            let mut i = self.run_end(start + 1);
+            // A joiner between two letters or between two digits.
+            while class(i) & (MID_LETTER | MID_NUM) != 0 {
                 let (prev, mid, next) = (class(i - 1), class(i), class(i + 1));
                 let joined = (mid & MID_LETTER != 0 && prev & next & ALPHA != 0)
                     || (mid & MID_NUM != 0 && prev & next & DIGIT != 0);
                 if !joined {
                     break;
                 }
-                i += 2;
+                i = self.run_end(i + 2);
             }
             self.pos = i;
             // A run of underscores alone is not a word.
@@ -329,9 +423,26 @@ mod tests {
     proptest! {
         #[test]
         fn ascii_words_are_unicode_words(text in "[a-zA-Z0-9_ .,;:'\\-\n]{0,40}") {
-            let fast: Vec<(usize, &str)> = AsciiWords { text: &text, pos: 0 }.collect();
+            let fast: Vec<(usize, &str)> = AsciiWords::new(&text).collect();
             let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             prop_assert_eq!(fast, slow);
+        }
+    }
+
+    proptest! {
+        /// Long enough to cross the 64-byte blocks of the word masks.
+        #[test]
+        fn ascii_words_across_blocks_are_unicode_words(
+            text in "([a-zA-Z0-9_]{1,12}[ .,;:'\\-\n]{1,2}){0,40}"
+        ) {
+            let fast: Vec<(usize, &str)> = AsciiWords::new(&text).collect();
+            let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn word_masks_are_classes_of_bytes(b in proptest::collection::vec(any::<u8>(), 64)) {
+            prop_assert_eq!(word_mask(&b), word_mask_by_bytes(&b));
         }
     }
 
@@ -352,7 +463,7 @@ mod tests {
             "GPT-3.5 and e.g. OpenAI's o1: 1,000.5 tokens; can't __init__ a_b 3.a b.4 _ x",
             "U.S. lead; 2023-05-30, 10:30 p.m. 'quoted' -- end.",
         ] {
-            let fast: Vec<(usize, &str)> = AsciiWords { text, pos: 0 }.collect();
+            let fast: Vec<(usize, &str)> = AsciiWords::new(text).collect();
             let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             assert_eq!(fast, slow);
         }
