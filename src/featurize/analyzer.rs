@@ -98,12 +98,35 @@ fn pack(s: &str) -> Option<u128> {
 /// common case, lowercased and packed in one step, eight bytes at a time.
 #[inline]
 fn pack_lower(s: &str) -> Option<u128> {
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let b = s.as_bytes();
     if b.len() > 15 {
         return None;
     }
     let (lo, hi) = load(b);
+    lower_packed(lo, hi, b.len())
+}
+
+/// [`pack_lower`] of the word `text[start..end]`, read with one 16-byte
+/// load and a mask when the text goes on 16 bytes past `start` (most
+/// words: no branch on the word's length).
+#[inline]
+fn pack_lower_at(text: &str, start: usize, end: usize) -> Option<u128> {
+    let n = end - start;
+    match text.as_bytes().get(start..start + 16) {
+        Some(chunk) if n <= 15 => {
+            let v = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
+            let v = v & ((1u128 << (8 * n)) - 1);
+            lower_packed(v as u64, (v >> 64) as u64, n)
+        }
+        _ => pack_lower(&text[start..end]),
+    }
+}
+
+/// The packed key of `len` bytes held in `lo` and `hi` (zero beyond
+/// them), lowercased, if they are ASCII.
+#[inline]
+fn lower_packed(lo: u64, hi: u64, len: usize) -> Option<u128> {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     if (lo | hi) & HIGH != 0 {
         return None;
     }
@@ -115,7 +138,7 @@ fn pack_lower(s: &str) -> Option<u128> {
             x.wrapping_add(0x3f3f_3f3f_3f3f_3f3f) & !x.wrapping_add(0x2525_2525_2525_2525) & HIGH;
         x | (upper >> 2)
     };
-    Some(join(lower(lo), lower(hi), b.len()))
+    Some(join(lower(lo), lower(hi), len))
 }
 
 /// Up to 15 bytes (callers check) as two little-endian words (bytes 0..8 and 8..), zero
@@ -800,7 +823,7 @@ impl Analyzer {
         english::words(run, &mut words);
         let mut packed = std::mem::take(&mut cache.packed_buf);
         packed.clear();
-        packed.extend(words.iter().map(|w| pack_lower(&run[w.start..w.end])));
+        packed.extend(words.iter().map(|w| pack_lower_at(run, w.start, w.end)));
         // Resolve every word to its cache entry (lowercase surface as key).
         let mut i = 0;
         while i < words.len() {
@@ -1126,6 +1149,18 @@ mod tests {
             prop_assert_eq!(pack(&s), pack_by_bytes(&s));
             let want = if s.is_ascii() { pack_by_bytes(&s.to_lowercase()) } else { None };
             prop_assert_eq!(pack_lower(&s), want);
+        }
+
+        #[test]
+        fn packing_in_place_is_packing_the_word(
+            text in "[a-zA-Z0-9'.@\\- 模é]{0,40}",
+            a in 0usize..41,
+            b in 0usize..41,
+        ) {
+            let (start, end) = (a.min(b).min(text.len()), a.max(b).min(text.len()));
+            if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                prop_assert_eq!(pack_lower_at(&text, start, end), pack_lower(&text[start..end]));
+            }
         }
 
         #[test]
