@@ -8,6 +8,8 @@
 //! once per worker, not once per occurrence (stemming every occurrence costs
 //! about five times the whole tokenizer).
 
+use std::borrow::Cow;
+
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -372,20 +374,20 @@ pub struct Cache {
 
 impl Cache {
     fn intern(&mut self, key: &str) -> u32 {
-        let packed = pack(key);
-        let known = match packed {
-            Some(k) => self.short_ids.get(&k),
-            None => self.long_ids.get(key),
-        };
-        if let Some(&id) = known {
-            return id;
+        match pack(key) {
+            Some(k) => *self
+                .short_ids
+                .entry(k)
+                .or_insert_with(|| self.keys.push(key)),
+            None => {
+                if let Some(&id) = self.long_ids.get(key) {
+                    return id;
+                }
+                let id = self.keys.push(key);
+                self.long_ids.insert(key.into(), id);
+                id
+            }
         }
-        let id = self.keys.push(key);
-        match packed {
-            Some(k) => self.short_ids.insert(k, id),
-            None => self.long_ids.insert(key.into(), id),
-        };
-        id
     }
 
     /// Every surface form seen: (its key, the surface, occurrences).
@@ -717,16 +719,16 @@ impl Analyzer {
         cache.packed_buf = packed;
     }
 
-    fn han_key(&self, word: &str) -> Option<String> {
+    fn han_key<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
         if let Some(k) = self.zh_concepts.get(word) {
-            return Some(super::bridged(k, word));
+            return Some(Cow::Owned(super::bridged(k, word)));
         }
 
         let n = word.chars().count();
         if n < self.min_han_chars || self.stop_zh.contains(word) || !word.chars().all(is_han) {
             return None;
         }
-        Some(word.to_string())
+        Some(Cow::Borrowed(word))
     }
 
     /// The English key a Chinese word also gets, by CC-CEDICT, when the
@@ -902,31 +904,39 @@ impl Analyzer {
             }
             return *e;
         }
-        let lower = lowercase(surface, &mut cache.lower).to_string();
-        let (stem, key) = if product {
-            let k = product_key(&lower);
-            (k.clone(), Some(k))
+        // A new word: its lowercase form in the reused buffer, its stem and
+        // key borrowed where they are the same text (no String per word).
+        let mut buf = std::mem::take(&mut cache.lower);
+        let lower = lowercase(surface, &mut buf);
+        let stem: Cow<str> = if product {
+            Cow::Owned(product_key(lower))
         } else {
-            let stem = self.stemmer.stem(&lower).into_owned();
-            let dropped = self.stop_en.contains(&lower)
+            self.stemmer.stem(lower)
+        };
+        let key: Option<Cow<str>> = if product {
+            Some(Cow::Borrowed(&stem))
+        } else {
+            let dropped = self.stop_en.contains(lower)
                 || lower.chars().count() < 2
                 || lower
                     .chars()
                     .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
-            let key = if let Some(k) = self.glossary_word(&lower) {
-                Some(super::bridged(&k, if dropped { "" } else { &stem }))
+            if let Some(k) = self.glossary_word(lower) {
+                let own = if dropped { "" } else { &stem };
+                Some(Cow::Owned(super::bridged(&k, own)))
             } else if dropped {
                 None
             } else {
-                Some(stem.clone())
-            };
-            (stem, key)
+                Some(Cow::Borrowed(&stem))
+            }
         };
-        let phrase_start = self.en_phrases.contains_key(&stem);
+        let phrase_start = self.en_phrases.contains_key(&*stem);
         let key = key.map(|k| cache.intern(&k));
-        cache
+        let hot = cache
             .words
-            .insert(&lower, key, None, &stem, phrase_start, count)
+            .insert(lower, key, None, &stem, phrase_start, count);
+        cache.lower = buf;
+        hot
     }
 
     /// The concept key of a lowercase English word the glossary lists, in
