@@ -27,7 +27,7 @@ pub use tfidf::{idf, Matrix, Weighting};
 
 use crate::config::{invalid, ConfigError};
 use lexicon::Source;
-use tfidf::Block;
+use tfidf::{Block, Renamed};
 
 /// The `[featurize]` section as written.
 #[derive(Debug, Default, Deserialize)]
@@ -676,28 +676,28 @@ impl Featurizer {
             surfaces.push(part.surfaces);
             blocks.extend(part.blocks.into_iter().map(|(pos, b)| (pos, p, b)));
         }
-        blocks.par_iter_mut().for_each(|(_, p, block)| {
-            let col = &columns[*p];
-            block.rename(|k| some(col[k as usize]), true);
-        });
         blocks.par_sort_unstable_by_key(|(position, _, _)| *position);
-        let blocks: Vec<Block> = blocks.into_iter().map(|(_, _, b)| b).collect();
         self.weigh_resolved(&keys, blocks, surfaces, &columns, in_df)
     }
 
-    /// `surfaces`: each part's surfaces, and `ids` the key of each of its
-    /// ids (in `keys`).
+    /// `blocks`: (position, part, block) in passage order, in their part's
+    /// ids; `ids`: the key (in `keys`) of each part's ids; `surfaces`:
+    /// each part's surfaces.
     fn weigh_resolved(
         &self,
         keys: &[&str],
-        blocks: Vec<Block>,
+        mut blocks: Vec<(usize, usize, Block)>,
         surfaces: Vec<Surfaces<'_>>,
         ids: &[Vec<u32>],
         in_df: &[bool],
     ) -> Features {
-        let n_rows: usize = blocks.iter().map(Block::n_rows).sum();
+        let n_rows: usize = blocks.iter().map(|(_, _, b)| b.n_rows()).sum();
         assert_eq!(n_rows, in_df.len(), "one in_df flag per passage");
-        let df_all = tfidf::document_frequencies(&blocks, in_df, keys.len());
+        let with_ids: Vec<(&Block, &[u32])> = blocks
+            .iter()
+            .map(|(_, p, b)| (b, ids[*p].as_slice()))
+            .collect();
+        let df_all = tfidf::document_frequencies(&with_ids, in_df, keys.len());
         let n_docs = in_df.iter().filter(|&&b| b).count();
         let keep = tfidf::keep_terms(&df_all, n_docs, &self.weighting);
         let mut column = vec![NONE; keys.len()];
@@ -708,6 +708,17 @@ impl Featurizer {
                 kept += 1;
             }
         }
+        // One pass from each part's ids to the matrix's columns: dropped
+        // keys leave the passage and its token count, pruned terms only
+        // the passage.
+        blocks.par_iter_mut().for_each(|(_, p, block)| {
+            let ids = &ids[*p];
+            block.rename(|id| match some(ids[id as usize]) {
+                None => Renamed::Dropped,
+                Some(k) => some(column[k as usize]).map_or(Renamed::Pruned, Renamed::To),
+            });
+        });
+        let blocks: Vec<Block> = blocks.into_iter().map(|(_, _, b)| b).collect();
         let n_tokens: Vec<u32> = blocks
             .iter()
             .flat_map(|b| b.n_tokens.iter().copied())
@@ -723,7 +734,7 @@ impl Featurizer {
         // The display forms are chosen beside the matrix (each has parts
         // that run on one thread).
         let (matrix, terms) = rayon::join(
-            || tfidf::matrix(blocks, &column, &idf, self.weighting.sublinear_tf),
+            || tfidf::matrix(blocks, &idf, self.weighting.sublinear_tf),
             || {
                 let surfaces = surfaces.into_iter().zip(ids).flat_map(|(part, ids)| {
                     part.into_iter().filter_map(|(k, s, n)| {

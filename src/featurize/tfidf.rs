@@ -91,19 +91,18 @@ impl Block {
         self.n_tokens.push(n_tokens);
     }
 
-    /// Rename every term id by `map`, in place: `None` drops the entry (and,
-    /// with `uncount`, its occurrences from the passage's token count); ids
-    /// that meet are summed; each passage comes out sorted by its new ids.
-    pub fn rename(&mut self, map: impl Fn(u32) -> Option<u32>, uncount: bool) {
+    /// Rename every term id by `map`, in place ([`Renamed`]); ids that
+    /// meet are summed; each passage comes out sorted by its new ids.
+    pub fn rename(&mut self, map: impl Fn(u32) -> Renamed) {
         let mut row: Vec<(u32, u32)> = Vec::new();
         let (mut read, mut write) = (0usize, 0usize);
         for (end, nt) in self.ends.iter_mut().zip(&mut self.n_tokens) {
             row.clear();
             for &(t, c) in &self.counts[read..*end as usize] {
                 match map(t) {
-                    Some(id) => row.push((id, c)),
-                    None if uncount => *nt = nt.saturating_sub(c),
-                    None => {}
+                    Renamed::To(id) => row.push((id, c)),
+                    Renamed::Pruned => {}
+                    Renamed::Dropped => *nt = nt.saturating_sub(c),
                 }
             }
             read = *end as usize;
@@ -124,26 +123,53 @@ impl Block {
     }
 }
 
+/// What [`Block::rename`] makes of a term id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renamed {
+    /// The entry takes this id.
+    To(u32),
+    /// The entry leaves the passage (a term pruned by min_df / max_df):
+    /// its occurrences still count among the passage's tokens.
+    Pruned,
+    /// The entry leaves the passage and its occurrences its token count
+    /// (a key the corpus drops).
+    Dropped,
+}
+
 /// Document frequency of each of `n_terms` terms over the passages with
-/// `in_df` (`blocks` in passage order), counted block by block in parallel.
-pub fn document_frequencies(blocks: &[Block], in_df: &[bool], n_terms: usize) -> Vec<u32> {
-    let firsts = first_rows(blocks);
+/// `in_df`, from blocks in passage order, each with the term of each of its
+/// ids (`u32::MAX`: none), counted block by block in parallel. Two ids of a
+/// passage may be one term: a term counts once per passage (the passage's
+/// mark in `seen`), without renaming the blocks first.
+pub fn document_frequencies(
+    blocks: &[(&Block, &[u32])],
+    in_df: &[bool],
+    n_terms: usize,
+) -> Vec<u32> {
+    let firsts = first_rows(blocks.iter().map(|(b, _)| *b));
     blocks
         .par_iter()
         .zip(firsts)
         .fold(
-            || vec![0u32; n_terms],
-            |mut df, (b, first)| {
-                for (row, &counted) in b.rows().zip(&in_df[first..]) {
-                    if counted {
-                        for &(t, _) in row {
+            || (vec![0u32; n_terms], vec![u32::MAX; n_terms]),
+            |(mut df, mut seen), ((b, term), first)| {
+                for (i, (row, &counted)) in b.rows().zip(&in_df[first..]).enumerate() {
+                    if !counted {
+                        continue;
+                    }
+                    let mark = (first + i) as u32;
+                    for &(id, _) in row {
+                        let t = term[id as usize];
+                        if t != u32::MAX && seen[t as usize] != mark {
+                            seen[t as usize] = mark;
                             df[t as usize] += 1;
                         }
                     }
                 }
-                df
+                (df, seen)
             },
         )
+        .map(|(df, _)| df)
         .reduce_with(|mut a, b| {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
             a
@@ -152,9 +178,8 @@ pub fn document_frequencies(blocks: &[Block], in_df: &[bool], n_terms: usize) ->
 }
 
 /// The index of each block's first passage.
-fn first_rows(blocks: &[Block]) -> Vec<usize> {
+fn first_rows<'a>(blocks: impl Iterator<Item = &'a Block>) -> Vec<usize> {
     blocks
-        .iter()
         .scan(0, |next, b| {
             let first = *next;
             *next += b.n_rows();
@@ -181,33 +206,17 @@ pub fn idf(df: u32, n: usize, smooth: bool) -> f64 {
     }
 }
 
-/// Build the CSR matrix from `blocks` (passage order, each row sorted by
-/// term id, as [`Block::rename`] leaves it): each term id `t` becomes
-/// column `column[t]`, or is pruned when that is `u32::MAX` (columns must
-/// keep the order of the ids, so rows stay sorted); `idf` is
-/// by column. Rows are weighed and written straight into the matrix's
-/// arrays, block by block in parallel, and each block is freed once written
-/// (the counts and the matrix are never both whole in memory).
-pub fn matrix(blocks: Vec<Block>, column: &[u32], idf: &[f64], sublinear: bool) -> Matrix {
-    let kept = |&(t, _): &(u32, u32)| column[t as usize] != u32::MAX;
-    // Each block's row ends within the block, after pruning.
-    let ends: Vec<Vec<usize>> = blocks
-        .par_iter()
-        .map(|b| {
-            let mut n = 0;
-            b.rows()
-                .map(|row| {
-                    n += row.iter().filter(|e| kept(e)).count();
-                    n
-                })
-                .collect()
-        })
-        .collect();
+/// Build the CSR matrix from `blocks` (passage order), whose ids are the
+/// columns, each row sorted ([`Block::rename`] leaves them so); `idf` is by
+/// column. Rows are weighed and written straight into the matrix's arrays,
+/// block by block in parallel, and each block is freed once written (the
+/// counts and the matrix are never both whole in memory).
+pub fn matrix(blocks: Vec<Block>, idf: &[f64], sublinear: bool) -> Matrix {
     let mut indptr = Vec::with_capacity(blocks.iter().map(Block::n_rows).sum::<usize>() + 1);
     indptr.push(0);
-    for e in &ends {
+    for b in &blocks {
         let base = *indptr.last().unwrap_or(&0);
-        indptr.extend(e.iter().map(|&end| base + end));
+        indptr.extend(b.ends.iter().map(|&end| base + end as usize));
     }
     let nnz = *indptr.last().unwrap_or(&0);
     let mut indices = vec![0u32; nnz];
@@ -215,10 +224,9 @@ pub fn matrix(blocks: Vec<Block>, column: &[u32], idf: &[f64], sublinear: bool) 
     // Each block's share of the arrays.
     let mut shares = Vec::with_capacity(blocks.len());
     let (mut rest_i, mut rest_d) = (&mut indices[..], &mut data[..]);
-    for e in &ends {
-        let n = e.last().copied().unwrap_or(0);
-        let (i, ri) = rest_i.split_at_mut(n);
-        let (d, rd) = rest_d.split_at_mut(n);
+    for b in &blocks {
+        let (i, ri) = rest_i.split_at_mut(b.counts.len());
+        let (d, rd) = rest_d.split_at_mut(b.counts.len());
         shares.push((i, d));
         (rest_i, rest_d) = (ri, rd);
     }
@@ -231,8 +239,7 @@ pub fn matrix(blocks: Vec<Block>, column: &[u32], idf: &[f64], sublinear: bool) 
                 let start = w;
                 let mut norm = 0.0f64;
                 weights.clear();
-                for &(t, c) in row.iter().filter(|e| kept(e)) {
-                    let col = column[t as usize];
+                for &(col, c) in row {
                     let tf = if sublinear {
                         1.0 + f64::from(c).ln()
                     } else {
@@ -281,13 +288,19 @@ mod tests {
         assert_eq!(rows, vec![&[(5, 2), (3, 1), (9, 1)][..], &[], &[(3, 2)]]);
         assert_eq!(b.n_tokens, vec![4, 0, 2]);
         // 3 and 9 meet as 0; 5 is dropped and uncounted.
-        b.rename(|t| (t != 5).then_some(if t == 5 { 7 } else { 0 }), true);
+        b.rename(|t| {
+            if t == 5 {
+                Renamed::Dropped
+            } else {
+                Renamed::To(0)
+            }
+        });
         let rows: Vec<&[(u32, u32)]> = b.rows().collect();
         assert_eq!(rows, vec![&[(0, 2)][..], &[], &[(0, 2)]]);
         assert_eq!(b.n_tokens, vec![2, 0, 2]);
         // Renaming reorders: rows stay sorted.
         let mut b = block(&[&[(1, 1), (2, 4)]]);
-        b.rename(|t| Some(10 - t), false);
+        b.rename(|t| Renamed::To(10 - t));
         assert_eq!(b.rows().next().unwrap(), &[(8, 4), (9, 1)]);
     }
 
@@ -302,11 +315,11 @@ mod tests {
     #[test]
     fn tfidf_by_hand() {
         let rows = block(&[&[(0, 2), (1, 1)], &[(1, 1), (2, 1)], &[(0, 1)]]);
-        let df = document_frequencies(std::slice::from_ref(&rows), &[true; 3], 3);
+        let df = document_frequencies(&[(&rows, &[0, 1, 2])], &[true; 3], 3);
         assert_eq!(df, vec![2, 2, 1]);
         let idf: Vec<f64> = df.iter().map(|&d| idf(d, 3, true)).collect();
         assert!((idf[0] - 1.287682).abs() < 1e-6 && (idf[2] - 1.693147).abs() < 1e-6);
-        let m = matrix(vec![rows], &[0, 1, 2], &idf, true);
+        let m = matrix(vec![rows], &idf, true);
         let get = |r: usize, c: usize| f64::from(m.get(r, c).copied().unwrap_or(0.0));
         assert!((get(0, 0) - 0.861037).abs() < 1e-6, "{}", get(0, 0));
         assert!((get(0, 1) - 0.508542).abs() < 1e-6);
@@ -318,9 +331,13 @@ mod tests {
 
     #[test]
     fn pruned_terms_leave_the_matrix_and_the_norm() {
-        // Term 1 is pruned: p0 keeps a and c, renumbered 0 and 1.
-        let rows = block(&[&[(0, 1), (1, 5), (2, 1)], &[(1, 2)], &[(2, 1)]]);
-        let m = matrix(vec![rows], &[0, u32::MAX, 1], &[1.0, 1.0], true);
+        // Term 1 is pruned: p0 keeps a and c, renumbered 0 and 1, and its
+        // tokens still count.
+        let mut rows = block(&[&[(0, 1), (1, 5), (2, 1)], &[(1, 2)], &[(2, 1)]]);
+        let column = [Renamed::To(0), Renamed::Pruned, Renamed::To(1)];
+        rows.rename(|t| column[t as usize]);
+        assert_eq!(rows.n_tokens, vec![7, 2, 1]);
+        let m = matrix(vec![rows], &[1.0, 1.0], true);
         assert_eq!(m.shape(), (3, 2));
         assert_eq!(m.indptr().raw_storage(), &[0, 2, 2, 3]);
         assert_eq!(m.indices(), &[0, 1, 1]);
@@ -332,12 +349,7 @@ mod tests {
     fn raw_tf_and_plain_idf() {
         // idf without smoothing: ln(n/df)+1; raw tf: a=2 in p0.
         assert!((idf(1, 4, false) - (4f64.ln() + 1.0)).abs() < 1e-12);
-        let m = matrix(
-            vec![block(&[&[(0, 2), (1, 1)]])],
-            &[0, 1],
-            &[1.0, 1.0],
-            false,
-        );
+        let m = matrix(vec![block(&[&[(0, 2), (1, 1)]])], &[1.0, 1.0], false);
         let v = f64::from(m.get(0, 0).copied().unwrap());
         assert!((v - 2.0 / 5f64.sqrt()).abs() < 1e-7);
     }
