@@ -321,35 +321,53 @@ type Surfaces<'a> = Vec<(u32, &'a str, u64)>;
 /// each of its ids (`u32::MAX` for `None`): all parts' keys are sorted
 /// together (in parallel), then numbered.
 fn shared_vocabulary<'a>(parts: &[Vec<Option<&'a str>>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
-    // The first 8 bytes, big-endian: most comparisons end on this integer
-    // and never reach `memcmp` (ties fall back to the whole key).
-    let prefix = |k: &str| {
-        let mut b = [0u8; 8];
-        let n = k.len().min(8);
-        b[..n].copy_from_slice(&k.as_bytes()[..n]);
-        u64::from_be_bytes(b)
-    };
-    let mut all: Vec<(u64, &str, u32, u32)> = parts
-        .iter()
+    let mut all: Vec<(u128, &str, u32, u32)> = parts
+        .par_iter()
         .enumerate()
-        .flat_map(|(p, keys)| {
+        .flat_map_iter(|(p, keys)| {
             keys.iter()
                 .enumerate()
-                .filter_map(move |(id, k)| k.map(|k| (prefix(k), k, p as u32, id as u32)))
+                .filter_map(move |(id, k)| k.map(|k| (sort_key(k), k, p as u32, id as u32)))
         })
         .collect();
-    all.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let order =
+        |a: &(u128, &str, u32, u32), b: &(u128, &str, u32, u32)| key_order((a.0, a.1), (b.0, b.1));
+    all.par_sort_unstable_by(order);
     let mut columns: Vec<Vec<u32>> = parts.iter().map(|p| vec![NONE; p.len()]).collect();
     let mut keys: Vec<&str> = Vec::new();
-    let mut last: Option<(u64, &str)> = None;
-    for &(pre, k, p, id) in &all {
-        if last != Some((pre, k)) {
+    for (i, &(_, k, p, id)) in all.iter().enumerate() {
+        if i == 0 || order(&all[i - 1], &all[i]).is_ne() {
             keys.push(k);
-            last = Some((pre, k));
         }
         columns[p as usize][id as usize] = (keys.len() - 1) as u32;
     }
     (keys, columns)
+}
+
+/// The order of two keys with their [`sort_key`]s: keys of up to 15 bytes
+/// compare by their sort keys alone; longer ones that share their first 15
+/// bytes, by the whole key.
+fn key_order(a: (u128, &str), b: (u128, &str)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then_with(|| {
+        if a.0 as u8 > 15 {
+            a.1.cmp(b.1)
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    })
+}
+
+/// A key's first 15 bytes, big-endian and zero-padded, then its length
+/// (16 for any longer key): for keys of up to 15 bytes, the order of these
+/// integers is the order of the keys (a key sorts before any longer key it
+/// begins), and equal integers are equal keys.
+fn sort_key(key: &str) -> u128 {
+    let b = key.as_bytes();
+    let n = b.len().min(15);
+    let mut bytes = [0u8; 16];
+    bytes[..n].copy_from_slice(&b[..n]);
+    bytes[15] = b.len().min(16) as u8;
+    u128::from_be_bytes(bytes)
 }
 
 /// The featurizer: analyzers built once, then applied to any number of passages.
@@ -1054,6 +1072,43 @@ mod tests {
             ..Default::default()
         };
         assert!(bad.check(Path::new(".")).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sort_keys_order_keys(a in "[ab\u{0}模~@-]{0,20}", b in "[ab\u{0}模~@-]{0,20}") {
+            let by_sort_key = key_order((sort_key(&a), &a), (sort_key(&b), &b));
+            proptest::prop_assert_eq!(by_sort_key, a.cmp(&b));
+        }
+
+        #[test]
+        fn shared_vocabulary_is_the_sorted_union(
+            parts in proptest::collection::vec(
+                proptest::collection::vec(proptest::option::of("[ab模]{0,18}"), 0..12),
+                1..4,
+            )
+        ) {
+            // Keys are distinct within a part.
+            let parts: Vec<Vec<Option<&str>>> = parts
+                .iter()
+                .map(|p| {
+                    let mut seen = std::collections::HashSet::new();
+                    p.iter()
+                        .map(|k| k.as_deref().filter(|k| seen.insert(*k)))
+                        .collect()
+                })
+                .collect();
+            let (keys, columns) = shared_vocabulary(&parts);
+            let want: std::collections::BTreeSet<&str> =
+                parts.iter().flatten().flatten().copied().collect();
+            proptest::prop_assert_eq!(&keys, &want.into_iter().collect::<Vec<_>>());
+            for (p, part) in parts.iter().enumerate() {
+                for (id, k) in part.iter().enumerate() {
+                    let col = some(columns[p][id]).map(|c| keys[c as usize]);
+                    proptest::prop_assert_eq!(col, *k);
+                }
+            }
+        }
     }
 
     #[test]
