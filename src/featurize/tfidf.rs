@@ -106,7 +106,7 @@ impl Block {
                 }
             }
             read = *end as usize;
-            row.sort_unstable();
+            row.sort_unstable_by_key(|e| e.0);
             let begin = write;
             for &(id, c) in &row {
                 if write > begin && self.counts[write - 1].0 == id {
