@@ -17,6 +17,7 @@ use std::sync::{Mutex, OnceLock};
 
 use super::english::{self, product_key, Word};
 use super::lexicon::{Concept, DictEntry};
+use super::stem;
 use super::{some, NONE};
 use crate::ingest::{ascii_prefix, is_han};
 
@@ -366,6 +367,7 @@ pub struct Cache {
     /// ([`phrase_word_key`]), built once per key.
     phrase_words: FxHashMap<u32, Option<u32>>,
     lower: String,
+    stem: String,
     words_buf: Vec<Word>,
     /// The packed key of each word of the run being analyzed ([`pack`],
     /// [`pack_lower`]).
@@ -907,9 +909,12 @@ impl Analyzer {
         // A new word: its lowercase form in the reused buffer, its stem and
         // key borrowed where they are the same text (no String per word).
         let mut buf = std::mem::take(&mut cache.lower);
+        let mut stem_buf = std::mem::take(&mut cache.stem);
         let lower = lowercase(surface, &mut buf);
         let stem: Cow<str> = if product {
             Cow::Owned(product_key(lower))
+        } else if stem::stem_ascii(lower, &mut stem_buf) {
+            Cow::Borrowed(&stem_buf)
         } else {
             self.stemmer.stem(lower)
         };
@@ -936,6 +941,7 @@ impl Analyzer {
             .words
             .insert(lower, key, None, &stem, phrase_start, count);
         cache.lower = buf;
+        cache.stem = stem_buf;
         hot
     }
 

@@ -11,6 +11,7 @@
 mod analyzer;
 mod english;
 pub mod lexicon;
+mod stem;
 mod tfidf;
 
 use std::path::{Path, PathBuf};
