@@ -230,6 +230,14 @@ pub fn matrix(blocks: Vec<Block>, idf: &[f64], sublinear: bool) -> Matrix {
         shares.push((i, d));
         (rest_i, rest_d) = (ri, rd);
     }
+    // Sublinear TF of the counts most entries have, computed once (the
+    // same values as computing them each time).
+    let small: Vec<f64> = (0..64u32).map(|c| 1.0 + f64::from(c).ln()).collect();
+    let tf_of = |c: u32| match small.get(c as usize) {
+        _ if !sublinear => f64::from(c),
+        Some(&tf) => tf,
+        None => 1.0 + f64::from(c).ln(),
+    };
     blocks
         .into_par_iter()
         .zip(shares)
@@ -240,11 +248,7 @@ pub fn matrix(blocks: Vec<Block>, idf: &[f64], sublinear: bool) -> Matrix {
                 let mut norm = 0.0f64;
                 weights.clear();
                 for &(col, c) in row {
-                    let tf = if sublinear {
-                        1.0 + f64::from(c).ln()
-                    } else {
-                        f64::from(c)
-                    };
+                    let tf = tf_of(c);
                     let v = tf * idf[col as usize];
                     norm += v * v;
                     out_i[w] = col;
