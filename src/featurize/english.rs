@@ -35,18 +35,16 @@ fn starts_alpha(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_alphabetic)
 }
 
-/// Cut a trailing possessive: "OpenAI's" -> "OpenAI", "models’" stays.
+/// Cut a trailing possessive (`'s` or `’s`, either case, after at least
+/// one byte): "OpenAI's" -> "OpenAI", "models’" stays.
+#[inline]
 fn strip_possessive(text: &str, start: usize, end: usize) -> usize {
-    let w = &text[start..end];
-    if w.as_bytes().last().is_none_or(|&c| c | 0x20 != b's') {
-        return end;
+    match text.as_bytes()[start..end] {
+        [_, .., b'\'', s] if s | 0x20 == b's' => end - 2,
+        // ’ is E2 80 99 in UTF-8.
+        [_, .., 0xE2, 0x80, 0x99, s] if s | 0x20 == b's' => end - 4,
+        _ => end,
     }
-    for suffix in ["'s", "’s", "'S", "’S"] {
-        if w.len() > suffix.len() && w.ends_with(suffix) {
-            return end - suffix.len();
-        }
-    }
-    end
 }
 
 /// Words of `text` with byte offsets. Appends to `out` (reused across calls).
@@ -454,6 +452,24 @@ mod tests {
             let fast: Vec<(usize, &str)> = unicode_words(&text).collect();
             let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn possessives_are_cut_after_a_byte_or_more() {
+        for (w, cut) in [
+            ("OpenAI's", "OpenAI"),
+            ("OpenAI’S", "OpenAI"),
+            ("a's", "a"),
+            ("'s", "'s"),
+            ("’s", "’s"),
+            ("models’", "models’"),
+            ("its", "its"),
+            ("s", "s"),
+            ("", ""),
+            ("x’’s", "x’"),
+        ] {
+            assert_eq!(&w[..strip_possessive(w, 0, w.len())], cut, "{w}");
         }
     }
 
