@@ -322,53 +322,35 @@ type Surfaces<'a> = Vec<(u32, &'a str, u64)>;
 /// each of its ids (`u32::MAX` for `None`): all parts' keys are sorted
 /// together (in parallel), then numbered.
 fn shared_vocabulary<'a>(parts: &[Vec<Option<&'a str>>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
-    let mut all: Vec<(u128, &str, u32, u32)> = parts
-        .par_iter()
+    // The first 8 bytes, big-endian: most comparisons end on this integer
+    // and never reach `memcmp` (ties fall back to the whole key).
+    let prefix = |k: &str| {
+        let mut b = [0u8; 8];
+        let n = k.len().min(8);
+        b[..n].copy_from_slice(&k.as_bytes()[..n]);
+        u64::from_be_bytes(b)
+    };
+    let mut all: Vec<(u64, &str, u32, u32)> = parts
+        .iter()
         .enumerate()
-        .flat_map_iter(|(p, keys)| {
+        .flat_map(|(p, keys)| {
             keys.iter()
                 .enumerate()
-                .filter_map(move |(id, k)| k.map(|k| (sort_key(k), k, p as u32, id as u32)))
+                .filter_map(move |(id, k)| k.map(|k| (prefix(k), k, p as u32, id as u32)))
         })
         .collect();
-    let order =
-        |a: &(u128, &str, u32, u32), b: &(u128, &str, u32, u32)| key_order((a.0, a.1), (b.0, b.1));
-    all.par_sort_unstable_by(order);
+    all.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut columns: Vec<Vec<u32>> = parts.iter().map(|p| vec![NONE; p.len()]).collect();
     let mut keys: Vec<&str> = Vec::new();
-    for (i, &(_, k, p, id)) in all.iter().enumerate() {
-        if i == 0 || order(&all[i - 1], &all[i]).is_ne() {
+    let mut last: Option<(u64, &str)> = None;
+    for &(pre, k, p, id) in &all {
+        if last != Some((pre, k)) {
             keys.push(k);
+            last = Some((pre, k));
         }
         columns[p as usize][id as usize] = (keys.len() - 1) as u32;
     }
     (keys, columns)
-}
-
-/// The order of two keys with their [`sort_key`]s: keys of up to 15 bytes
-/// compare by their sort keys alone; longer ones that share their first 15
-/// bytes, by the whole key.
-fn key_order(a: (u128, &str), b: (u128, &str)) -> std::cmp::Ordering {
-    a.0.cmp(&b.0).then_with(|| {
-        if a.0 as u8 > 15 {
-            a.1.cmp(b.1)
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    })
-}
-
-/// A key's first 15 bytes, big-endian and zero-padded, then its length
-/// (16 for any longer key): for keys of up to 15 bytes, the order of these
-/// integers is the order of the keys (a key sorts before any longer key it
-/// begins), and equal integers are equal keys.
-fn sort_key(key: &str) -> u128 {
-    let b = key.as_bytes();
-    let n = b.len().min(15);
-    let mut bytes = [0u8; 16];
-    bytes[..n].copy_from_slice(&b[..n]);
-    bytes[15] = b.len().min(16) as u8;
-    u128::from_be_bytes(bytes)
 }
 
 /// The featurizer: analyzers built once, then applied to any number of passages.
@@ -1076,12 +1058,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #[test]
-        fn sort_keys_order_keys(a in "[ab\u{0}模~@-]{0,20}", b in "[ab\u{0}模~@-]{0,20}") {
-            let by_sort_key = key_order((sort_key(&a), &a), (sort_key(&b), &b));
-            proptest::prop_assert_eq!(by_sort_key, a.cmp(&b));
-        }
-
         #[test]
         fn shared_vocabulary_is_the_sorted_union(
             parts in proptest::collection::vec(
