@@ -9,11 +9,11 @@
 //! about five times the whole tokenizer).
 
 use std::borrow::Cow;
+use std::sync::{Mutex, OnceLock};
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::{Mutex, OnceLock};
 
 use super::english::{self, product_key, Word};
 use super::lexicon::{Concept, DictEntry};
@@ -320,16 +320,9 @@ impl Words {
         hot
     }
 
-    fn cold(&self, hot: &Hot) -> (&str, &str) {
-        let (a, b, c) = self.cold[(hot.cold & !PHRASE_START) as usize];
-        (
-            &self.text[a as usize..b as usize],
-            &self.text[b as usize..c as usize],
-        )
-    }
-
     fn stem(&self, hot: &Hot) -> &str {
-        self.cold(hot).1
+        let (_, b, c) = self.cold[(hot.cold & !PHRASE_START) as usize];
+        &self.text[b as usize..c as usize]
     }
 
     /// Every word that was emitted as a token, with its entry, in the

@@ -232,11 +232,12 @@ pub fn matrix(blocks: Vec<Block>, idf: &[f64], sublinear: bool) -> Matrix {
     }
     // Sublinear TF of the counts most entries have, computed once (the
     // same values as computing them each time).
-    let small: Vec<f64> = (0..64u32).map(|c| 1.0 + f64::from(c).ln()).collect();
+    let log_tf = |c: u32| 1.0 + f64::from(c).ln();
+    let small: Vec<f64> = (0..64).map(log_tf).collect();
     let tf_of = |c: u32| match small.get(c as usize) {
-        _ if !sublinear => f64::from(c),
-        Some(&tf) => tf,
-        None => 1.0 + f64::from(c).ln(),
+        Some(&tf) if sublinear => tf,
+        _ if sublinear => log_tf(c),
+        _ => f64::from(c),
     };
     blocks
         .into_par_iter()
