@@ -229,9 +229,12 @@ impl Table {
     /// places ahead (and at the start, the slots of the first ones).
     #[inline]
     fn prefetch_ahead(&self, keys: &[Option<u128>], i: usize) {
-        let from = if i == 0 { 0 } else { i + PREFETCH };
-        let to = (i + PREFETCH + 1).min(keys.len());
-        for &k in keys.get(from..to).unwrap_or_default().iter().flatten() {
+        if i == 0 {
+            for &k in keys.iter().take(PREFETCH).flatten() {
+                self.prefetch(k);
+            }
+        }
+        if let Some(&Some(k)) = keys.get(i + PREFETCH) {
             self.prefetch(k);
         }
     }
@@ -880,7 +883,10 @@ impl Analyzer {
 
     /// The cache entry of a Latin word (made if the word is new; `packed`
     /// is its [`pack_lower`] key when known); `count` adds one occurrence
-    /// to a word that yields a key.
+    /// to a word that yields a key. The lookup is inlined into the loop over
+    /// words; a new word's analysis is a call of its own
+    /// ([`Analyzer::new_latin_entry`]).
+    #[inline]
     fn latin_entry(
         &self,
         surface: &str,
@@ -899,6 +905,12 @@ impl Analyzer {
             }
             return *e;
         }
+        self.new_latin_entry(surface, product, cache, count)
+    }
+
+    /// [`Analyzer::latin_entry`] of a word not in the cache.
+    #[inline(never)]
+    fn new_latin_entry(&self, surface: &str, product: bool, cache: &mut Cache, count: bool) -> Hot {
         // A new word: its lowercase form in the reused buffer, its stem and
         // key borrowed where they are the same text (no String per word).
         let mut buf = std::mem::take(&mut cache.lower);

@@ -49,61 +49,51 @@ fn strip_possessive(text: &str, start: usize, end: usize) -> usize {
 
 /// Words of `text` with byte offsets. Appends to `out` (reused across calls).
 pub fn words(text: &str, out: &mut Vec<Word>) {
+    let mut merge = MergeProducts::new(text, out);
     if text.is_ascii() {
-        merge_products(text, AsciiWords::new(text), out);
+        for (start, end) in AsciiWords::new(text) {
+            merge.push(start, end);
+        }
     } else {
-        merge_products(text, unicode_words(text), out);
+        unicode_words(text, |start, end| merge.push(start, end));
     }
 }
 
-/// The words of any text exactly as UAX #29 gives them, the ASCII stretches
-/// through [`AsciiWords`]: an English passage with one curly quote or
-/// accented name is ASCII but for a few words, and UAX #29's tables cost
-/// three times the ASCII scanner. The text is cut at ASCII spaces (no word
-/// spans one), and only the space-delimited pieces that hold a non-ASCII
-/// character go through `unicode_word_indices`.
-fn unicode_words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+/// The words of any text exactly as UAX #29 gives them, in order, to `f`,
+/// the ASCII stretches through [`AsciiWords`]: an English passage with one
+/// pound sign, curly quote or accented name is ASCII but for a few words,
+/// and UAX #29's tables cost three times the ASCII scanner. The text is cut
+/// at ASCII spaces (no word spans one), and only the space-delimited pieces
+/// that hold a non-ASCII character go through `unicode_word_indices`.
+fn unicode_words(text: &str, mut f: impl FnMut(usize, usize)) {
     let b = text.as_bytes();
     let mut pos = 0;
-    // (start, end, ascii) regions, then each region's words.
-    let regions = std::iter::from_fn(move || {
-        if pos >= b.len() {
-            return None;
-        }
+    while pos < b.len() {
         let start = pos;
         let Some(wide) = b[pos..].iter().position(|&c| !c.is_ascii()) else {
-            pos = b.len();
-            return Some((start, pos, true));
+            for (i, j) in AsciiWords::new(&text[start..]) {
+                f(start + i, start + j);
+            }
+            return;
         };
         let wide = pos + wide;
         // The piece holding `wide`: from after the space before it to the
-        // next space.
+        // next space. The ASCII text before the piece first.
         let piece = b[start..wide]
             .iter()
             .rposition(|&c| c == b' ')
             .map_or(start, |i| start + i + 1);
-        if piece > start {
-            pos = piece;
-            return Some((start, piece, true));
+        for (i, j) in AsciiWords::new(&text[start..piece]) {
+            f(start + i, start + j);
         }
         pos = b[wide..]
             .iter()
             .position(|&c| c == b' ')
             .map_or(b.len(), |i| wide + i);
-        Some((start, pos, false))
-    });
-    regions.flat_map(move |(start, end, ascii)| {
-        let piece = &text[start..end];
-        let (a, u) = if ascii {
-            (Some(AsciiWords::new(piece)), None)
-        } else {
-            (None, Some(piece.unicode_word_indices()))
-        };
-        a.into_iter()
-            .flatten()
-            .chain(u.into_iter().flatten())
-            .map(move |(i, w)| (start + i, w))
-    })
+        for (i, w) in text[piece..pos].unicode_word_indices() {
+            f(piece + i, piece + i + w.len());
+        }
+    }
 }
 
 /// The words of ASCII text exactly as UAX #29 (`unicode_word_indices`) gives
@@ -256,7 +246,8 @@ fn word_mask_sse2(b: &[u8; 64]) -> u64 {
 }
 
 impl<'a> Iterator for AsciiWords<'a> {
-    type Item = (usize, &'a str);
+    /// A word's start and end.
+    type Item = (usize, usize);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
@@ -278,48 +269,68 @@ impl<'a> Iterator for AsciiWords<'a> {
             self.pos = i;
             // A run of underscores alone is not a word.
             if b[start] != b'_' || b[start..i].iter().any(u8::is_ascii_alphanumeric) {
-                return Some((start, &self.text[start..i]));
+                return Some((start, i));
             }
         }
     }
 }
 
-/// Product names joined, possessives cut, over words from any tokenizer.
-fn merge_products<'a>(
+/// Product names joined, possessives cut, over words from any tokenizer,
+/// given one at a time.
+struct MergeProducts<'a, 'o> {
     text: &'a str,
-    words: impl Iterator<Item = (usize, &'a str)>,
-    out: &mut Vec<Word>,
-) {
-    let base = out.len();
-    for (start, w) in words {
-        let end = strip_possessive(text, start, start + w.len());
-        let word = &text[start..end];
+    out: &'o mut Vec<Word>,
+    /// Where this text's words start in `out`.
+    base: usize,
+}
+
+impl<'a, 'o> MergeProducts<'a, 'o> {
+    fn new(text: &'a str, out: &'o mut Vec<Word>) -> Self {
+        let base = out.len();
+        MergeProducts { text, out, base }
+    }
+
+    #[inline]
+    fn push(&mut self, start: usize, end: usize) {
+        let end = strip_possessive(self.text, start, end);
         // Every merge needs a gap of one space or hyphen.
-        let one_byte_gap = |prev: &Word| {
-            (start == prev.end + 1)
-                .then(|| text.as_bytes()[prev.end])
-                .filter(|&g| g == b' ' || g == b'-')
-        };
-        if let Some(prev) = out[base..].last_mut().filter(|p| one_byte_gap(p).is_some()) {
-            let gap = &text[prev.end..start];
-            let prev_word = &text[prev.start..prev.end];
-            let hyphen_version = gap == "-" && starts_alpha(prev_word) && has_digit(word);
-            let spaced_version = gap == " "
-                && is_version(word)
-                && !prev.product
-                && VERSIONED_NAMES.contains(&prev_word.to_ascii_lowercase().as_str());
-            let product_suffix = gap == "-" && prev.product && word.len() <= 8;
-            if hyphen_version || spaced_version || product_suffix {
+        if let Some(prev) = self.out[self.base..].last_mut() {
+            if start == prev.end + 1 && merges(self.text, prev, start, end) {
                 prev.end = end;
                 prev.product = true;
-                continue;
+                return;
             }
         }
-        out.push(Word {
+        self.out.push(Word {
             start,
             end,
             product: false,
         });
+    }
+}
+
+/// Whether the word at `start..end` of `text` joins `prev`, which ends one
+/// byte before it: a version after a model family and a space ("Llama 3"),
+/// a word with a digit after a hyphen ("GPT-4o"), or a short suffix after a
+/// hyphen to a product ("Qwen-2-instruct").
+#[inline]
+fn merges(text: &str, prev: &Word, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    match b[prev.end] {
+        // `is_version` needs a leading digit: most words are ruled out on
+        // their first byte.
+        b' ' => {
+            b[start].is_ascii_digit()
+                && is_version(&text[start..end])
+                && !prev.product
+                && VERSIONED_NAMES
+                    .contains(&text[prev.start..prev.end].to_ascii_lowercase().as_str())
+        }
+        b'-' => {
+            (prev.product && end - start <= 8)
+                || (starts_alpha(&text[prev.start..prev.end]) && has_digit(&text[start..end]))
+        }
+        _ => false,
     }
 }
 
@@ -421,7 +432,7 @@ mod tests {
     proptest! {
         #[test]
         fn ascii_words_are_unicode_words(text in "[a-zA-Z0-9_ .,;:'\\-\n]{0,40}") {
-            let fast: Vec<(usize, &str)> = AsciiWords::new(&text).collect();
+            let fast: Vec<(usize, &str)> = AsciiWords::new(&text).map(|(s, e)| (s, &text[s..e])).collect();
             let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             prop_assert_eq!(fast, slow);
         }
@@ -433,7 +444,7 @@ mod tests {
         fn ascii_words_across_blocks_are_unicode_words(
             text in "([a-zA-Z0-9_]{1,12}[ .,;:'\\-\n]{1,2}){0,40}"
         ) {
-            let fast: Vec<(usize, &str)> = AsciiWords::new(&text).collect();
+            let fast: Vec<(usize, &str)> = AsciiWords::new(&text).map(|(s, e)| (s, &text[s..e])).collect();
             let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             prop_assert_eq!(fast, slow);
         }
@@ -449,7 +460,8 @@ mod tests {
         fn mostly_ascii_words_are_unicode_words(
             text in "[a-zA-Z0-9_ .,;:'\\-éü’“”—\u{301}\u{2019}，。]{0,40}"
         ) {
-            let fast: Vec<(usize, &str)> = unicode_words(&text).collect();
+            let mut fast: Vec<(usize, &str)> = Vec::new();
+            unicode_words(&text, |i, j| fast.push((i, &text[i..j])));
             let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             prop_assert_eq!(fast, slow);
         }
@@ -479,7 +491,9 @@ mod tests {
             "GPT-3.5 and e.g. OpenAI's o1: 1,000.5 tokens; can't __init__ a_b 3.a b.4 _ x",
             "U.S. lead; 2023-05-30, 10:30 p.m. 'quoted' -- end.",
         ] {
-            let fast: Vec<(usize, &str)> = AsciiWords::new(text).collect();
+            let fast: Vec<(usize, &str)> = AsciiWords::new(text)
+                .map(|(s, e)| (s, &text[s..e]))
+                .collect();
             let slow: Vec<(usize, &str)> = text.unicode_word_indices().collect();
             assert_eq!(fast, slow);
         }
