@@ -114,11 +114,21 @@ fn pack_lower(s: &str) -> Option<u128> {
 /// words: no branch on the word's length).
 #[inline]
 fn pack_lower_at(text: &str, start: usize, end: usize) -> Option<u128> {
+    // The low `n` bytes of a 128-bit word, for `n` up to 15.
+    const LOW_BYTES: [u128; 16] = {
+        let mut m = [0u128; 16];
+        let mut n = 0;
+        while n < 16 {
+            m[n] = (1u128 << (8 * n)) - 1;
+            n += 1;
+        }
+        m
+    };
     let n = end - start;
     match text.as_bytes().get(start..start + 16) {
         Some(chunk) if n <= 15 => {
             let v = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
-            let v = v & ((1u128 << (8 * n)) - 1);
+            let v = v & LOW_BYTES[n];
             lower_packed(v as u64, (v >> 64) as u64, n)
         }
         _ => pack_lower(&text[start..end]),
@@ -886,7 +896,7 @@ impl Analyzer {
     /// to a word that yields a key. The lookup is inlined into the loop over
     /// words; a new word's analysis is a call of its own
     /// ([`Analyzer::new_latin_entry`]).
-    #[inline]
+    #[inline(always)]
     fn latin_entry(
         &self,
         surface: &str,
