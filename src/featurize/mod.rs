@@ -281,6 +281,11 @@ fn bilingual(parts: &[Part<'_>]) -> bool {
 /// (`Some(false)`) or neither (a phrase's concept, a `~` key) when telling
 /// a passage's language.
 fn key_script(key: &str) -> Option<bool> {
+    // An ASCII key without a bridge (most English words) is English unless
+    // marked; the marks are ASCII.
+    if key.is_ascii() && !key.contains(BRIDGE_MARK) {
+        return (!key.starts_with(['@', CEDICT_MARK])).then_some(false);
+    }
     match key.split_once(BRIDGE_MARK) {
         // A bridged word counts as the word it is.
         Some((_, own)) if !own.is_empty() => Some(own.chars().any(crate::ingest::is_han)),
@@ -361,11 +366,17 @@ pub struct Featurizer {
     weighting: Weighting,
 }
 
-/// Passages are handed to the workers in batches of about this many bytes
-/// of text: small enough that a worker on a busy core takes fewer of them,
-/// large enough that handing one out costs nothing. Unit tests use small
-/// batches so that their corpora span many.
+/// Passages are handed to the workers in batches of at most this many
+/// bytes of text: small enough that a worker on a busy core takes fewer of
+/// them, large enough that handing one out costs nothing. Unit tests use
+/// small batches so that their corpora span many.
 const BATCH_BYTES: usize = if cfg!(test) { 4 * 1024 } else { 256 * 1024 };
+
+/// Toward the end of the corpus batches shrink to an eighth of what is left,
+/// down to this size, so that the workers run out of text together instead
+/// of one finishing a whole batch while the others wait (guided
+/// scheduling). The bounds depend on the texts alone, not the thread count.
+const MIN_BATCH_BYTES: usize = if cfg!(test) { 512 } else { 16 * 1024 };
 
 /// One worker's share of a featurization: its word cache (local key ids)
 /// and the batches of passages it analyzed, each with its position in the
@@ -402,15 +413,20 @@ pub fn in_workers<S: Default + Send>(n: usize, job: impl Fn(&mut S, usize) + Syn
         .collect()
 }
 
-/// Where each batch of passages starts, then `texts.len()`.
+/// Where each batch of passages starts, then `texts.len()`: batches of
+/// [`BATCH_BYTES`], shrinking toward [`MIN_BATCH_BYTES`] at the end.
 fn batch_bounds(texts: &[&str]) -> Vec<usize> {
+    let mut left: usize = texts.iter().map(|t| t.len() + 1).sum();
+    let size = |left: usize| (left / 8).clamp(MIN_BATCH_BYTES, BATCH_BYTES);
     let mut bounds = vec![0];
-    let mut bytes = 0;
+    let (mut bytes, mut target) = (0, size(left));
     for (i, t) in texts.iter().enumerate() {
         bytes += t.len() + 1;
-        if bytes >= BATCH_BYTES {
+        if bytes >= target {
             bounds.push(i + 1);
+            left -= bytes;
             bytes = 0;
+            target = size(left);
         }
     }
     if *bounds.last().unwrap_or(&0) != texts.len() {
@@ -1150,6 +1166,29 @@ mod tests {
             "{:?}",
             feats.n_tokens
         );
+    }
+
+    #[test]
+    fn batches_cover_the_texts_in_order_and_shrink_at_the_end() {
+        let texts: Vec<String> = (0..3000).map(|i| "x".repeat(20 + i % 37)).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let b = batch_bounds(&refs);
+        assert_eq!((b[0], *b.last().unwrap()), (0, refs.len()));
+        let bytes: Vec<usize> = b
+            .windows(2)
+            .map(|w| {
+                assert!(w[0] < w[1], "no empty batch");
+                refs[w[0]..w[1]].iter().map(|t| t.len() + 1).sum()
+            })
+            .collect();
+        // Full batches first, then smaller ones, down to the minimum.
+        assert!(bytes[0] >= BATCH_BYTES && bytes[0] < BATCH_BYTES + 64);
+        let tail = &bytes[bytes.len() - 4..bytes.len() - 1];
+        assert!(tail
+            .iter()
+            .all(|n| (MIN_BATCH_BYTES..BATCH_BYTES / 2).contains(n)));
+        assert!(bytes.windows(2).all(|w| w[1] <= w[0] + 64), "{bytes:?}");
+        assert_eq!(batch_bounds(&[]), vec![0]);
     }
 
     #[test]

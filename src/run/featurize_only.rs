@@ -44,7 +44,17 @@ pub fn featurize_corpus(
     let (meta, meta_problem) = ingest::read_metadata(&config.corpus, &config.ingest);
     skipped.extend(meta_problem);
     type Done = Vec<(usize, Result<Seen, String>)>;
-    let shards = in_workers(files.len(), |(shard, done): &mut (Shard, Done), i| {
+    // The largest files first, so that the last jobs are small and the
+    // workers run out of files together (the results do not depend on the
+    // order: they are put back in corpus order).
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
+    let shards = in_workers(files.len(), |(shard, done): &mut (Shard, Done), j| {
+        let i = order[j];
         let seen = read_document(&files[i], &meta, &config.ingest).map(|doc| {
             featurizer.add_batch(shard, i, doc.passages.iter().map(|p| p.text.as_str()));
             Seen {
