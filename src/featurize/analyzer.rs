@@ -381,6 +381,19 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// A cache for a worker that will see a corpus: room for 28,000
+    /// distinct short words before its table grows (a 1 MB table; the
+    /// default starts at 4,096 slots, for a text or a document).
+    pub fn for_corpus() -> Self {
+        Cache {
+            words: Words {
+                short: Table::with_slots(1 << 15),
+                ..Words::default()
+            },
+            ..Cache::default()
+        }
+    }
+
     fn intern(&mut self, key: &str) -> u32 {
         match pack(key) {
             Some(k) => *self

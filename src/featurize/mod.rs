@@ -384,12 +384,22 @@ const MIN_BATCH_BYTES: usize = if cfg!(test) { 512 } else { 16 * 1024 };
 /// [`Featurizer::add_batch`], sharing nothing; [`Featurizer::finish`] merges
 /// them into one vocabulary sorted by key, so the result does not depend on
 /// which thread took which batch.
-#[derive(Default)]
 pub struct Shard {
     cache: Cache,
     batches: Vec<(usize, Block)>,
     tokens: Vec<Token>,
     counter: tfidf::Counter,
+}
+
+impl Default for Shard {
+    fn default() -> Self {
+        Shard {
+            cache: Cache::for_corpus(),
+            batches: Vec::new(),
+            tokens: Vec::new(),
+            counter: tfidf::Counter::default(),
+        }
+    }
 }
 
 /// Jobs `0..n` over one worker per thread: each worker takes the next job
