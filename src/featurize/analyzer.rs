@@ -851,10 +851,9 @@ impl Analyzer {
         let mut i = 0;
         while i < words.len() {
             cache.words.short.prefetch_ahead(&packed, i);
-            let w = words[i];
-            let surface = &run[w.start..w.end];
+            let (w, p) = (words[i], packed[i]);
             // Counted here, in the one lookup; un-counted if a phrase takes it.
-            let hot = self.latin_entry(surface, packed[i], w.product, cache, true);
+            let hot = self.latin_entry(run, w, p, cache, true);
             let key = hot.key();
             if hot.phrase_start() {
                 if let Some((len, pkey)) =
@@ -875,9 +874,7 @@ impl Analyzer {
                         let key = if k == 0 {
                             key
                         } else {
-                            let s = &run[pw.start..pw.end];
-                            self.latin_entry(s, packed[i + k], pw.product, cache, true)
-                                .key()
+                            self.latin_entry(run, *pw, packed[i + k], cache, true).key()
                         };
                         if let Some(own) = key.and_then(|key| phrase_word_key(key, cache)) {
                             out.push(Token {
@@ -904,23 +901,26 @@ impl Analyzer {
         cache.packed_buf = packed;
     }
 
-    /// The cache entry of a Latin word (made if the word is new; `packed`
-    /// is its [`pack_lower`] key when known); `count` adds one occurrence
-    /// to a word that yields a key. The lookup is inlined into the loop over
-    /// words; a new word's analysis is a call of its own
+    /// The cache entry of the Latin word `w` of `run` (made if the word is
+    /// new; `packed` is its [`pack_lower`] key, `None` when it has none);
+    /// `count` adds one occurrence to a word that yields a key. The lookup is
+    /// inlined into the loop over words, and the word's text is sliced only
+    /// when it is long or new; a new word's analysis is a call of its own
     /// ([`Analyzer::new_latin_entry`]).
     #[inline(always)]
     fn latin_entry(
         &self,
-        surface: &str,
+        run: &str,
+        w: Word,
         packed: Option<u128>,
-        product: bool,
         cache: &mut Cache,
         count: bool,
     ) -> Hot {
-        let found = match packed.or_else(|| pack_lower(surface)) {
+        let found = match packed {
             Some(k) => cache.words.short.get_mut(k),
-            None => cache.words.get_mut(lowercase(surface, &mut cache.lower)),
+            None => cache
+                .words
+                .get_mut(lowercase(&run[w.start..w.end], &mut cache.lower)),
         };
         if let Some(e) = found {
             if count && e.key != NONE {
@@ -928,7 +928,7 @@ impl Analyzer {
             }
             return *e;
         }
-        self.new_latin_entry(surface, product, cache, count)
+        self.new_latin_entry(&run[w.start..w.end], w.product, cache, count)
     }
 
     /// [`Analyzer::latin_entry`] of a word not in the cache.
@@ -1024,8 +1024,7 @@ impl Analyzer {
             }
             let all = (1..p.stems.len()).all(|k| {
                 let w = words[k];
-                let hot =
-                    self.latin_entry(&run[w.start..w.end], packed[k], w.product, cache, false);
+                let hot = self.latin_entry(run, w, packed[k], cache, false);
                 cache.words.stem(&hot) == p.stems[k]
             });
             if all {

@@ -300,7 +300,16 @@ impl<'a, 'o> MergeProducts<'a, 'o> {
         let end = strip_possessive(self.text, start, end);
         // Every merge needs a gap of one space or hyphen.
         if let Some(prev) = self.out[self.base..].last_mut() {
-            if start == prev.end + 1 && merges(self.text, prev, start, end) {
+            // Most words are ruled out here, on the gap byte and their first
+            // byte, without a call.
+            let b = self.text.as_bytes();
+            let candidate = start == prev.end + 1
+                && match b[prev.end] {
+                    b' ' => b[start].is_ascii_digit(),
+                    b'-' => true,
+                    _ => false,
+                };
+            if candidate && merges(self.text, prev, start, end) {
                 prev.end = end;
                 prev.product = true;
                 return;
