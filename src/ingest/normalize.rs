@@ -22,7 +22,7 @@ pub fn normalize(line: &str) -> String {
 /// The general path: the full-width fold, the NFKC quick check, a full NFKC
 /// normalisation when that check does not say yes, and the whitespace
 /// collapse. [`normalize`] gives the same result for every line.
-fn normalize_general(line: &str) -> String {
+pub(super) fn normalize_general(line: &str) -> String {
     // Fast path: fold full-width ASCII and the ideographic space by hand (the
     // same mapping NFKC makes); text that is then already NFKC by the quick
     // check (most English and Chinese text) skips the full normalisation.
@@ -43,7 +43,7 @@ fn clean_ascii(b: &[u8]) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    let odd = |c: u8, next: u8| (c < b' ') | (c >= 0x7f) | ((c == b' ') & (next == b' '));
+    let odd = |c: u8, next: u8| !(b' '..0x7f).contains(&c) | ((c == b' ') & (next == b' '));
     let mut i = 0;
     // Each chunk also reads the byte after it, for the pair of spaces.
     while i + N < b.len() {
