@@ -133,7 +133,17 @@ fn fold_and_collapse(s: &str) -> Option<String> {
     // `span..i` is copied as it is: kept characters, and single spaces each
     // between two kept characters.
     let (mut i, mut span) = (0, 0);
+    let plain = |c: u8| c > b' ' && c < 0x7f;
     while i < b.len() {
+        // Printable ASCII, and one space between two of them, in the loop.
+        if plain(b[i]) {
+            i += 1;
+            continue;
+        }
+        if b[i] == b' ' && i > span && b.get(i + 1).is_some_and(|&c| plain(c)) {
+            i += 2;
+            continue;
+        }
         match step(s, i) {
             Step::Keep(n) => i += n,
             Step::Space(n) => {

@@ -178,11 +178,11 @@ fn lower_head(text: &str, out: &mut String) {
         out.make_ascii_lowercase();
         return;
     }
-    for c in text.chars().take(40) {
+    for (i, c) in text.char_indices().take(40) {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else if lowercase_is_itself(c) {
-            out.push(c);
+            out.push_str(&text[i..i + c.len_utf8()]);
         } else {
             out.extend(c.to_lowercase());
         }
@@ -196,28 +196,43 @@ fn lower_starts(lower_head: &str, prefixes: &[&str]) -> bool {
 /// The number of words in `text`, counting no further than `cap`: the count
 /// of `text.split_whitespace().take(cap)`, on bytes.
 fn n_words(text: &str, cap: usize) -> usize {
+    const N: usize = 16;
     if cap == 0 {
         return 0;
     }
     let b = text.as_bytes();
     let (mut n, mut in_word, mut i) = (0, false, 0);
     while i < b.len() {
-        let w = whitespace_len(b, i);
+        // 16 bytes none of which can start whitespace are all in one word
+        // (checked without branches: vectorised). `i` may be inside a
+        // character: its continuation bytes start nothing.
+        let plain = b.get(i..i + N).is_some_and(|chunk| {
+            !chunk
+                .iter()
+                .fold(false, |acc, &c| acc | may_start_whitespace(c))
+        });
+        let w = if plain { 0 } else { whitespace_len(b, i) };
         if w > 0 {
             in_word = false;
             i += w;
-        } else {
-            if !in_word {
-                n += 1;
-                if n == cap {
-                    return n;
-                }
-                in_word = true;
-            }
-            i += 1;
+            continue;
         }
+        if !in_word {
+            n += 1;
+            if n == cap {
+                return n;
+            }
+            in_word = true;
+        }
+        i += if plain { N } else { 1 };
     }
     n
+}
+
+/// The bytes [`whitespace_len`] looks at further: ASCII whitespace and the
+/// lead bytes of the other whitespace characters.
+fn may_start_whitespace(c: u8) -> bool {
+    (c == b' ') | (c.wrapping_sub(b'\t') < 5) | (c == 0xC2) | (c.wrapping_sub(0xE1) < 3)
 }
 
 /// The byte length of the whitespace character (`char::is_whitespace`) that
@@ -247,12 +262,16 @@ fn ends_like_sentence(text: &str) -> bool {
 
 /// "Chen Lei", "Liu Xiaojie": two to four capitalised words, nothing else.
 fn is_name_only(text: &str) -> bool {
-    (2..=4).contains(&n_words(text, 5))
-        && text.split_whitespace().all(|w| {
-            let mut cs = w.chars();
-            cs.next().is_some_and(|c| c.is_uppercase())
-                && cs.all(|c| c.is_alphabetic() || c == '-' || c == '.' || c == '\'')
-        })
+    (2..=4).contains(&n_words(text, 5)) && capitalised_words(text)
+}
+
+/// Every word capitalised, of letters, hyphens, dots and apostrophes.
+fn capitalised_words(text: &str) -> bool {
+    text.split_whitespace().all(|w| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(|c| c.is_uppercase())
+            && cs.all(|c| c.is_alphabetic() || c == '-' || c == '.' || c == '\'')
+    })
 }
 
 /// Headings are a word or two: longer text is not lowercased to find out.
@@ -408,7 +427,8 @@ fn boilerplate_kind(
             }
         }
     }
-    if index > 0 && is_name_only(text) {
+    // `is_name_only(text)`, with the words counted above.
+    if index > 0 && (2..=4).contains(&n_words) && capitalised_words(text) {
         return Some(if index <= 3 { "byline" } else { "speaker" });
     }
     if index > 0 && is_speaker_line(text) {
@@ -469,6 +489,9 @@ mod tests {
             let s = c.encode_utf8(&mut buf);
             let want = if c.is_whitespace() { s.len() } else { 0 };
             assert_eq!(whitespace_len(s.as_bytes(), 0), want, "{c:?}");
+            if want > 0 {
+                assert!(may_start_whitespace(s.as_bytes()[0]), "{c:?}");
+            }
         }
     }
 
