@@ -203,13 +203,17 @@ fn n_words(text: &str, cap: usize) -> usize {
     let b = text.as_bytes();
     let (mut n, mut in_word, mut i) = (0, false, 0);
     while i < b.len() {
-        // 16 bytes none of which can start whitespace are all in one word
-        // (checked without branches: vectorised). `i` may be inside a
-        // character: its continuation bytes start nothing.
-        let plain = b.get(i..i + N).is_some_and(|chunk| {
-            !chunk
-                .iter()
-                .fold(false, |acc, &c| acc | may_start_whitespace(c))
+        // 16 bytes none of which starts whitespace are all in one word
+        // (checked without branches on each byte and the two after it:
+        // vectorised). `i` may be inside a character: its continuation bytes
+        // start nothing.
+        let plain = b.get(i..i + N + 2).is_some_and(|w| {
+            !w.iter()
+                .zip(&w[1..])
+                .zip(&w[2..])
+                .fold(false, |acc, ((&c0, &c1), &c2)| {
+                    acc | starts_whitespace(c0, c1, c2)
+                })
         });
         let w = if plain { 0 } else { whitespace_len(b, i) };
         if w > 0 {
@@ -229,10 +233,18 @@ fn n_words(text: &str, cap: usize) -> usize {
     n
 }
 
-/// The bytes [`whitespace_len`] looks at further: ASCII whitespace and the
-/// lead bytes of the other whitespace characters.
-fn may_start_whitespace(c: u8) -> bool {
-    (c == b' ') | (c.wrapping_sub(b'\t') < 5) | (c == 0xC2) | (c.wrapping_sub(0xE1) < 3)
+/// [`whitespace_len`] `> 0` for a character starting with these bytes,
+/// without branches.
+fn starts_whitespace(c0: u8, c1: u8, c2: u8) -> bool {
+    let e2 = (c1 == 0x80)
+        & ((c2.wrapping_sub(0x80) < 0x0B) | (c2 == 0xA8) | (c2 == 0xA9) | (c2 == 0xAF))
+        | (c1 == 0x81) & (c2 == 0x9F);
+    (c0 == b' ')
+        | (c0.wrapping_sub(b'\t') < 5)
+        | (c0 == 0xC2) & ((c1 == 0x85) | (c1 == 0xA0))
+        | (c0 == 0xE1) & (c1 == 0x9A) & (c2 == 0x80)
+        | (c0 == 0xE2) & e2
+        | (c0 == 0xE3) & (c1 == 0x80) & (c2 == 0x80)
 }
 
 /// The byte length of the whitespace character (`char::is_whitespace`) that
@@ -489,9 +501,9 @@ mod tests {
             let s = c.encode_utf8(&mut buf);
             let want = if c.is_whitespace() { s.len() } else { 0 };
             assert_eq!(whitespace_len(s.as_bytes(), 0), want, "{c:?}");
-            if want > 0 {
-                assert!(may_start_whitespace(s.as_bytes()[0]), "{c:?}");
-            }
+            let mut b = [0; 3];
+            b[..s.len().min(3)].copy_from_slice(&s.as_bytes()[..s.len().min(3)]);
+            assert_eq!(starts_whitespace(b[0], b[1], b[2]), want > 0, "{c:?}");
         }
     }
 
