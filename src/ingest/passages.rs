@@ -202,19 +202,25 @@ fn n_words(text: &str, cap: usize) -> usize {
     }
     let b = text.as_bytes();
     let (mut n, mut in_word, mut i) = (0, false, 0);
+    // Bytes before this are looked at one by one: their chunk was not plain.
+    let mut bytewise_until = 0;
     while i < b.len() {
         // 16 bytes none of which starts whitespace are all in one word
         // (checked without branches on each byte and the two after it:
         // vectorised). `i` may be inside a character: its continuation bytes
         // start nothing.
-        let plain = b.get(i..i + N + 2).is_some_and(|w| {
-            !w.iter()
-                .zip(&w[1..])
-                .zip(&w[2..])
-                .fold(false, |acc, ((&c0, &c1), &c2)| {
-                    acc | starts_whitespace(c0, c1, c2)
-                })
-        });
+        let plain = i >= bytewise_until
+            && b.get(i..i + N + 2).is_some_and(|w| {
+                !w.iter()
+                    .zip(&w[1..])
+                    .zip(&w[2..])
+                    .fold(false, |acc, ((&c0, &c1), &c2)| {
+                        acc | starts_whitespace(c0, c1, c2)
+                    })
+            });
+        if !plain && i >= bytewise_until {
+            bytewise_until = i + N;
+        }
         let w = if plain { 0 } else { whitespace_len(b, i) };
         if w > 0 {
             in_word = false;
