@@ -9,6 +9,8 @@
 
 mod decode;
 mod normalize;
+#[cfg(test)]
+mod oracle;
 mod passages;
 
 use std::collections::{BTreeMap, HashSet};

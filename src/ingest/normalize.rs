@@ -7,21 +7,22 @@ use std::borrow::Cow;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 pub fn normalize(line: &str) -> String {
-    // ASCII (most English text): NFKC changes nothing; only whitespace and
-    // control characters are collapsed, a run of other bytes at a time.
-    if line.is_ascii() {
-        // Most lines have nothing to collapse: one scan for control
-        // characters, one (memchr-fast) for a double space.
-        let clean = !line.starts_with(' ')
-            && !line.ends_with(' ')
-            && !line.bytes().any(|c| c < b' ' || c == 0x7f)
-            && !line.contains("  ");
-        return if clean {
-            line.to_string()
-        } else {
-            collapse_str(line)
-        };
+    // Most lines, English or Chinese, need at most the full-width fold and
+    // collapsed whitespace: one pass does both, copying the stretches between
+    // changes whole. A character the pass does not know gives up.
+    if clean_ascii(line.as_bytes()) {
+        return line.to_string();
     }
+    match fold_and_collapse(line) {
+        Some(out) => out,
+        None => normalize_general(line),
+    }
+}
+
+/// The general path: the full-width fold, the NFKC quick check, a full NFKC
+/// normalisation when that check does not say yes, and the whitespace
+/// collapse. [`normalize`] gives the same result for every line.
+pub(super) fn normalize_general(line: &str) -> String {
     // Fast path: fold full-width ASCII and the ideographic space by hand (the
     // same mapping NFKC makes); text that is then already NFKC by the quick
     // check (most English and Chinese text) skips the full normalisation.
@@ -31,6 +32,147 @@ pub fn normalize(line: &str) -> String {
     } else {
         collapse(folded.nfkc(), line.len())
     }
+}
+
+/// True when `b` is printable ASCII with no space at either end and no two
+/// spaces in a row: a line [`normalize`] returns unchanged. 32 bytes at a
+/// time, each chunk folded without branches (vectorised), stopping at the
+/// first chunk with anything else.
+fn clean_ascii(b: &[u8]) -> bool {
+    const N: usize = 32;
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let odd = |c: u8, next: u8| !(b' '..0x7f).contains(&c) | ((c == b' ') & (next == b' '));
+    let mut i = 0;
+    // Each chunk also reads the byte after it, for the pair of spaces.
+    while i + N < b.len() {
+        let (chunk, next) = (&b[i..i + N], &b[i + 1..i + N + 1]);
+        let bad = chunk
+            .iter()
+            .zip(next)
+            .fold(false, |acc, (&c, &n)| acc | odd(c, n));
+        if bad {
+            return false;
+        }
+        i += N;
+    }
+    let tail = &b[i..];
+    !tail
+        .iter()
+        .zip(tail.iter().skip(1).chain([&0x21]))
+        .any(|(&c, &n)| odd(c, n))
+}
+
+/// What [`fold_and_collapse`] does with the character at a byte offset.
+enum Step {
+    /// Printable ASCII or a character NFKC and the fold leave alone and the
+    /// collapse keeps: copied as part of a stretch. The byte length.
+    Keep(usize),
+    /// Whitespace or a control character (ASCII, or the ideographic space).
+    Space(usize),
+    /// Full-width ASCII: this ASCII character instead of its 3 bytes.
+    Fold(char),
+    /// Anything else: the general path decides.
+    Unknown,
+}
+
+fn step(s: &str, i: usize) -> Step {
+    let b = s.as_bytes();
+    let c = b[i];
+    if c < 0x80 {
+        return if c > b' ' && c < 0x7f {
+            Step::Keep(1)
+        } else {
+            Step::Space(1)
+        };
+    }
+    // U+5000..U+9FFF: Han ideographs only.
+    if (0xE5..=0xE9).contains(&c) {
+        return Step::Keep(3);
+    }
+    let ch = s[i..].chars().next().expect("a character at a boundary");
+    match ch as u32 {
+        0xFF01..=0xFF5E => Step::Fold(char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch)),
+        0x3000 => Step::Space(3),
+        _ if is_plain(ch) => Step::Keep(ch.len_utf8()),
+        _ => Step::Unknown,
+    }
+}
+
+/// Non-ASCII characters that are NFKC starters (combining class 0, quick
+/// check yes), outside the full-width fold, and neither whitespace, control
+/// nor zero-width: the common Han block, CJK punctuation, Latin-1 and
+/// Latin Extended-A letters, quotation marks and dashes. A test checks every
+/// one of them against the tables.
+fn is_plain(c: char) -> bool {
+    matches!(c as u32,
+        0x4E00..=0x9FFF
+        | 0x3001..=0x3029
+        | 0x2010 | 0x2012..=0x2016 | 0x2018..=0x2023 | 0x2030 | 0x2032 | 0x203B
+        | 0xA1..=0xA7 | 0xA9 | 0xAB | 0xAE | 0xB0..=0xB1 | 0xB7 | 0xBB
+        | 0xBF..=0x131 | 0x134..=0x13E | 0x141..=0x148 | 0x14A..=0x17E)
+}
+
+/// [`normalize_general`] in one pass for lines of [`Step::Keep`],
+/// [`Step::Space`] and [`Step::Fold`] characters (where the quick check is
+/// yes and NFKC is the fold): `None` at the first other character.
+fn fold_and_collapse(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    let push = |out: &mut String, span: &str, pending: &mut bool| {
+        if !span.is_empty() {
+            if *pending {
+                out.push(' ');
+                *pending = false;
+            }
+            out.push_str(span);
+        }
+    };
+    let b = s.as_bytes();
+    // `span..i` is copied as it is: kept characters, and single spaces each
+    // between two kept characters.
+    let (mut i, mut span) = (0, 0);
+    let plain = |c: u8| c > b' ' && c < 0x7f;
+    while i < b.len() {
+        // Printable ASCII, and one space between two of them, in the loop.
+        if plain(b[i]) {
+            i += 1;
+            continue;
+        }
+        if b[i] == b' ' && i > span && b.get(i + 1).is_some_and(|&c| plain(c)) {
+            i += 2;
+            continue;
+        }
+        match step(s, i) {
+            Step::Keep(n) => i += n,
+            Step::Space(n) => {
+                if b[i] == b' ' && i > span && i + 1 < b.len() {
+                    if let Step::Keep(m) = step(s, i + 1) {
+                        i += 1 + m;
+                        continue;
+                    }
+                }
+                push(&mut out, &s[span..i], &mut pending_space);
+                pending_space = !out.is_empty();
+                i += n;
+                span = i;
+            }
+            Step::Fold(c) => {
+                push(&mut out, &s[span..i], &mut pending_space);
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+                i += 3;
+                span = i;
+            }
+            Step::Unknown => return None,
+        }
+    }
+    push(&mut out, &s[span..], &mut pending_space);
+    Some(out)
 }
 
 /// The NFKC quick check over the non-ASCII stretches of `s` only: ASCII is
@@ -208,6 +350,59 @@ mod tests {
         fn ascii_path_equals_the_general_one(s in "[ -~\t\n\r\x00-\x1f\x7f]{0,30}") {
             proptest::prop_assert_eq!(collapse_str(&s), collapse(s.chars(), s.len()));
             proptest::prop_assert_eq!(normalize(&s), collapse(s.chars(), s.len()));
+        }
+    }
+
+    #[test]
+    fn plain_characters_are_nfkc_starters_the_collapse_keeps() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
+            if (0xE5..=0xE9).contains(&lead) {
+                assert!(is_plain(c), "{c:?} has a Han lead byte");
+            }
+            if !is_plain(c) {
+                continue;
+            }
+            let one = c.to_string();
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+            assert_eq!(is_nfkc_quick(one.chars()), IsNormalized::Yes, "{c:?}");
+            assert_eq!(one.nfkc().collect::<String>(), one, "{c:?}");
+            assert!(
+                !c.is_whitespace() && !c.is_control() && !is_zero_width(c),
+                "{c:?}"
+            );
+            assert_eq!(fold_full_width(&one), one, "{c:?}");
+        }
+    }
+
+    /// Strings full of what normalisation treats specially.
+    fn tricky() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::prop_oneof![
+            "[ -~]{0,80}",
+            "[a-z ]{0,70}[ \\t\\x00\\x7f]?[a-z ]{0,10}",
+            "[ -~\\t\\n\\r\\x00-\\x1f\\x7f\\u{85}\\u{a0}\\u{1680}\\u{2000}-\\u{200f}\\u{2028}\\u{2029}\\u{202f}\\u{205f}\\u{3000}\\u{feff}\\u{2060}\\u{ad}]{0,50}",
+            "[a-zA-Z 模型的。，！：（）“”《》、＂　ＡＺａｚ０９～é£×ſŉĲİKΣς①ﬁ\\u{301}\\u{327}￥…―ㄛ〇〆\\u{302a}\\u{3000}\\u{a0}\\u{200b}\\u{2028}\\t\\x01]{0,60}",
+            proptest::collection::vec(proptest::prelude::any::<char>(), 0..30)
+                .prop_map(|v| v.into_iter().collect()),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn one_pass_equals_the_general_path(s in tricky()) {
+            proptest::prop_assert_eq!(normalize(&s), normalize_general(&s));
+        }
+
+        #[test]
+        fn normalize_is_nfkc_of_the_fold_collapsed(s in tricky()) {
+            let full: String = fold_full_width(&s).nfkc().collect();
+            proptest::prop_assert_eq!(normalize(&s), collapse(full.chars(), full.len()));
         }
     }
 
