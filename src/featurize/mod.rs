@@ -763,14 +763,21 @@ impl Featurizer {
         let (matrix, terms) = rayon::join(
             || tfidf::matrix(blocks, &idf, self.weighting.sublinear_tf),
             || {
-                let surfaces = surfaces.into_iter().zip(ids).flat_map(|(part, ids)| {
-                    part.into_iter().filter_map(|(k, s, n)| {
-                        some(ids[k as usize])
-                            .and_then(|k| some(column[k as usize]))
-                            .map(|c| (c, s, n))
+                // Each part's surfaces in columns, the parts in parallel.
+                let surfaces: Vec<Surfaces<'_>> = surfaces
+                    .into_par_iter()
+                    .zip(ids)
+                    .map(|(part, ids)| {
+                        part.into_iter()
+                            .filter_map(|(k, s, n)| {
+                                some(ids[k as usize])
+                                    .and_then(|k| some(column[k as usize]))
+                                    .map(|c| (c, s, n))
+                            })
+                            .collect()
                     })
-                });
-                display_terms(keys, surfaces, &column, kept as usize)
+                    .collect();
+                display_terms(keys, &surfaces, &column, kept as usize)
             },
         );
         Features {
@@ -792,18 +799,19 @@ fn some(id: u32) -> Option<u32> {
 
 /// Each kept term with its most frequent English and Chinese surface forms
 /// (ties broken by the surface's order, so the choice is deterministic).
-/// `surfaces` are (column, surface, occurrences) of kept terms, a surface
-/// possibly several times (once per worker that saw it), read twice: they
-/// are put in buckets by column (a counting sort: no comparisons), each
-/// bucket sorted by surface, and equal surfaces summed.
+/// `surfaces` are each part's (column, surface, occurrences) of kept terms,
+/// a surface possibly in several parts (once per worker that saw it), read
+/// twice: they are put in buckets by column (a counting sort: no
+/// comparisons), each bucket sorted by surface, and equal surfaces summed.
 fn display_terms<'a>(
     keys: &[&str],
-    surfaces: impl Iterator<Item = (u32, &'a str, u64)> + Clone,
+    surfaces: &[Surfaces<'a>],
     column: &[u32],
     n_kept: usize,
 ) -> Vec<Term> {
+    let all = || surfaces.iter().flatten();
     let mut starts = vec![0usize; n_kept + 1];
-    for (c, _, _) in surfaces.clone() {
+    for &(c, _, _) in all() {
         starts[c as usize + 1] += 1;
     }
     for c in 0..n_kept {
@@ -811,7 +819,7 @@ fn display_terms<'a>(
     }
     let mut next = starts.clone();
     let mut buckets: Vec<(&str, u64)> = vec![("", 0); starts[n_kept]];
-    for (c, s, n) in surfaces {
+    for &(c, s, n) in all() {
         buckets[next[c as usize]] = (s, n);
         next[c as usize] += 1;
     }
