@@ -114,21 +114,24 @@ fn is_plain(c: char) -> bool {
         | 0xBF..=0x131 | 0x134..=0x13E | 0x141..=0x148 | 0x14A..=0x17E)
 }
 
+/// Append a kept span to collapsed text, after the one space a run of
+/// separators before it left `pending` (and only if the span is not empty).
+fn push_span(out: &mut String, span: &str, pending: &mut bool) {
+    if !span.is_empty() {
+        if *pending {
+            out.push(' ');
+            *pending = false;
+        }
+        out.push_str(span);
+    }
+}
+
 /// [`normalize_general`] in one pass for lines of [`Step::Keep`],
 /// [`Step::Space`] and [`Step::Fold`] characters (where the quick check is
 /// yes and NFKC is the fold): `None` at the first other character.
 fn fold_and_collapse(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let push = |out: &mut String, span: &str, pending: &mut bool| {
-        if !span.is_empty() {
-            if *pending {
-                out.push(' ');
-                *pending = false;
-            }
-            out.push_str(span);
-        }
-    };
     let b = s.as_bytes();
     // `span..i` is copied as it is: kept characters, and single spaces each
     // between two kept characters.
@@ -153,13 +156,13 @@ fn fold_and_collapse(s: &str) -> Option<String> {
                         continue;
                     }
                 }
-                push(&mut out, &s[span..i], &mut pending_space);
+                push_span(&mut out, &s[span..i], &mut pending_space);
                 pending_space = !out.is_empty();
                 i += n;
                 span = i;
             }
             Step::Fold(c) => {
-                push(&mut out, &s[span..i], &mut pending_space);
+                push_span(&mut out, &s[span..i], &mut pending_space);
                 if pending_space {
                     out.push(' ');
                     pending_space = false;
@@ -171,7 +174,7 @@ fn fold_and_collapse(s: &str) -> Option<String> {
             Step::Unknown => return None,
         }
     }
-    push(&mut out, &s[span..], &mut pending_space);
+    push_span(&mut out, &s[span..], &mut pending_space);
     Some(out)
 }
 
@@ -216,15 +219,6 @@ pub fn ascii_prefix(b: &[u8]) -> usize {
 fn collapse_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let push = |out: &mut String, span: &str, pending: &mut bool| {
-        if !span.is_empty() {
-            if *pending {
-                out.push(' ');
-                *pending = false;
-            }
-            out.push_str(span);
-        }
-    };
     let b = s.as_bytes();
     let (mut i, mut span) = (0, 0);
     let plain = |c: u8| c > b' ' && c < 0x7f;
@@ -241,7 +235,7 @@ fn collapse_str(s: &str) -> String {
         let c = s[i..].chars().next().expect("a character at a boundary");
         let zero_width = is_zero_width(c);
         if zero_width || c.is_whitespace() || c.is_control() {
-            push(&mut out, &s[span..i], &mut pending_space);
+            push_span(&mut out, &s[span..i], &mut pending_space);
             if !zero_width {
                 pending_space = !out.is_empty();
             }
@@ -249,7 +243,7 @@ fn collapse_str(s: &str) -> String {
         }
         i += c.len_utf8();
     }
-    push(&mut out, &s[span..], &mut pending_space);
+    push_span(&mut out, &s[span..], &mut pending_space);
     out
 }
 
