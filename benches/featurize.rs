@@ -17,9 +17,8 @@ use std::sync::LazyLock;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
-use unicode_segmentation::UnicodeSegmentation;
 
-use stancemap::featurize::{Featurizer, Params};
+use stancemap::featurize::{bare_segmenters, Featurizer, Params};
 
 fn data_dir() -> PathBuf {
     std::env::var_os("STANCEMAP_DATA")
@@ -112,25 +111,6 @@ static FEATURIZER: LazyLock<Featurizer> =
     LazyLock::new(|| Featurizer::new(&Params::default()).expect("default featurizer"));
 static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::new);
 
-/// The limit: the bare segmenters, no filters, no counting.
-fn segment_only(texts: &[String]) -> usize {
-    let mut n = 0;
-    for t in texts {
-        for (s, e, han) in stancemap::featurize::script_runs(t) {
-            if han {
-                n += JIEBA.cut(&t[s..e], true).len();
-            } else {
-                n += t[s..e]
-                    .unicode_words()
-                    .map(|w| w.to_lowercase().len())
-                    .filter(|&l| l > 0)
-                    .count();
-            }
-        }
-    }
-    n
-}
-
 fn bench(c: &mut Criterion) {
     let pool1 = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -148,13 +128,19 @@ fn bench(c: &mut Criterion) {
             g.sample_size(10);
             g.bench_with_input(
                 BenchmarkId::new("segmenters-1t", format!("{mb}MB")),
-                &texts,
-                |b, t| b.iter(|| segment_only(t)),
+                &refs,
+                |b, t| b.iter(|| bare_segmenters(&JIEBA, t)),
             );
             g.bench_with_input(
                 BenchmarkId::new(format!("segmenters-{all}t"), format!("{mb}MB")),
-                &texts,
-                |b, t| b.iter(|| t.par_chunks(256).map(segment_only).sum::<usize>()),
+                &refs,
+                |b, t| {
+                    b.iter(|| {
+                        t.par_chunks(256)
+                            .map(|c| bare_segmenters(&JIEBA, c))
+                            .sum::<usize>()
+                    })
+                },
             );
             g.bench_with_input(
                 BenchmarkId::new("analyze-1t", format!("{mb}MB")),

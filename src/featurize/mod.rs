@@ -358,6 +358,29 @@ fn shared_vocabulary<'a>(parts: &[Vec<Option<&'a str>>]) -> (Vec<&'a str>, Vec<V
     (keys, columns)
 }
 
+/// The limit the featurizer is measured against (`benches/featurize.rs`,
+/// `examples/featurize_ratio.rs`): the bare segmenters it is built on, with
+/// no filters and no counting: jieba-rs `cut` on Han runs, Unicode words and
+/// lowercase on the rest. Returns the number of tokens.
+pub fn bare_segmenters(jieba: &jieba_rs::Jieba, texts: &[&str]) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut n = 0;
+    for t in texts {
+        for (s, e, han) in script_runs(t) {
+            if han {
+                n += jieba.cut(&t[s..e], true).len();
+            } else {
+                n += t[s..e]
+                    .unicode_words()
+                    .map(|w| w.to_lowercase().len())
+                    .filter(|&l| l > 0)
+                    .count();
+            }
+        }
+    }
+    n
+}
+
 /// The featurizer: analyzers built once, then applied to any number of passages.
 #[derive(Debug)]
 pub struct Featurizer {
