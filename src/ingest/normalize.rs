@@ -87,8 +87,7 @@ fn step(s: &str, i: usize) -> Step {
             Step::Space(1)
         };
     }
-    // U+5000..U+9FFF: Han ideographs only.
-    if (0xE5..=0xE9).contains(&c) {
+    if is_han_lead(c) {
         return Step::Keep(3);
     }
     let ch = s[i..].chars().next().expect("a character at a boundary");
@@ -163,11 +162,7 @@ fn fold_and_collapse(s: &str) -> Option<String> {
             }
             Step::Fold(c) => {
                 push_span(&mut out, &s[span..i], &mut pending_space);
-                if pending_space {
-                    out.push(' ');
-                    pending_space = false;
-                }
-                out.push(c);
+                push_span(&mut out, c.encode_utf8(&mut [0; 4]), &mut pending_space);
                 i += 3;
                 span = i;
             }
@@ -293,6 +288,13 @@ fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
 
 /// Han ideographs (the unified blocks and their extensions, and the
 /// compatibility block).
+/// Whether a UTF-8 lead byte starts a character of U+5000..U+9FFF, all Han
+/// ideographs ([`is_han`]), which is then 3 bytes long: most Chinese text is
+/// told on its lead bytes alone.
+pub(super) fn is_han_lead(b: u8) -> bool {
+    (0xE5..=0xE9).contains(&b)
+}
+
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF
@@ -351,7 +353,7 @@ mod tests {
     fn plain_characters_are_nfkc_starters_the_collapse_keeps() {
         for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
             let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
-            if (0xE5..=0xE9).contains(&lead) {
+            if is_han_lead(lead) {
                 assert!(is_plain(c), "{c:?} has a Han lead byte");
             }
             if !is_plain(c) {

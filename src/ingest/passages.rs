@@ -4,7 +4,7 @@
 //! `.md`. Boilerplate is flagged with its kind, never dropped: a reader of the
 //! data can always find every line of the file.
 
-use super::normalize::{is_han, normalize};
+use super::normalize::{is_han, is_han_lead, normalize};
 use super::Params;
 use crate::{Lang, Passage};
 
@@ -134,8 +134,7 @@ fn han_and_letters(text: &str) -> (usize, usize) {
                 .filter(|b| b.is_ascii_alphabetic())
                 .count();
             i += n;
-        } else if (0xE5..=0xE9).contains(&c) {
-            // U+5000..U+9FFF: Han ideographs only.
+        } else if is_han_lead(c) {
             han += 1;
             i += 3;
         } else {
@@ -517,7 +516,7 @@ mod tests {
     fn character_shortcuts_hold_for_every_character() {
         for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
             let lead = c.encode_utf8(&mut [0; 4]).as_bytes()[0];
-            if (0xE5..=0xE9).contains(&lead) {
+            if is_han_lead(lead) {
                 assert!(is_han(c) && lowercase_is_itself(c), "{c:?}");
             }
             if is_punctuation(c) {
