@@ -1,10 +1,13 @@
 """Side by side, in one run: stancemap's featurizer and the Python pipeline
 (jieba + scikit-learn TfidfVectorizer) on the same English, Chinese and mixed
 corpora built from real text; end-to-end MB/s (file bytes over wall time,
-process start to exit), peak memory, and the ratio. Then a scaling check of
-stancemap alone at 1x, 4x and 16x.
+process start to exit), peak memory, and the ratio. Beside them, the limit:
+the bare segmenters stancemap is built on (jieba-rs `cut`, Unicode words and
+lowercase; examples/segmenter_floor.rs), end to end on the same files with
+nothing else, so the ratio neither tool could pass is printed too. Then a
+scaling check of stancemap alone at 1x, 4x and 16x.
 
-Usage: python3 benches/compare.py [--data DIR] [--mb N] [--threads N] [--skip-python] [--scaling [--scale-base MB]]
+Usage: python3 benches/compare.py [--data DIR] [--mb N] [--threads N] [--skip-python] [--skip-limit] [--scaling [--scale-base MB]]
 Run it through benches/compare.sh, which builds stancemap and installs the
 Python side into a virtualenv."""
 
@@ -80,6 +83,7 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--skip-python", action="store_true")
+    ap.add_argument("--skip-limit", action="store_true", help="do not run the bare segmenters")
     ap.add_argument("--scaling", action="store_true")
     ap.add_argument("--scale-base", type=int, default=6, help="MB of the 1x scaling corpus (16x is about 100 MB by default)")
     args = ap.parse_args()
@@ -87,6 +91,7 @@ def main():
     if not data.is_dir():
         sys.exit(f"data folder {data} not found: pass --data DIR (the labelled sets, e.g. ../shared/data)")
     exe = REPO / "target" / "release" / "stancemap"
+    floor = REPO / "target" / "release" / "examples" / "segmenter_floor"
     work = REPO / "target" / "bench-corpus"
 
     print(f"{'corpus':<10}{'tool':<26}{'MB':>7}{'seconds':>9}{'MB/s':>8}{'peak MB':>9}")
@@ -95,10 +100,16 @@ def main():
         nbytes = build_corpus(data, lang, args.mb, d)
         s_secs, s_mem = measure([str(exe), "--threads", str(args.threads), "featurize", "--corpus", str(d)])
         print(f"{lang:<10}{'stancemap ' + str(args.threads) + 't':<26}{nbytes/1e6:>7.1f}{s_secs:>9.2f}{nbytes/1e6/s_secs:>8.1f}{s_mem:>9.0f}")
+        if not args.skip_limit:
+            f_secs, f_mem = measure([str(floor), str(d), str(args.threads)])
+            print(f"{lang:<10}{'bare segmenters (limit)':<26}{nbytes/1e6:>7.1f}{f_secs:>9.2f}{nbytes/1e6/f_secs:>8.1f}{f_mem:>9.0f}")
+            print(f"{lang:<10}{'stancemap / limit':<26}{'':>7}{'':>9}{100*f_secs/s_secs:>7.0f}%")
         if not args.skip_python:
             p_secs, p_mem = measure([args.python, str(REPO / "benches" / "tfidf_baseline.py"), str(d)])
             print(f"{lang:<10}{'python jieba+sklearn':<26}{nbytes/1e6:>7.1f}{p_secs:>9.2f}{nbytes/1e6/p_secs:>8.1f}{p_mem:>9.0f}")
             print(f"{lang:<10}{'ratio (stancemap/python)':<26}{'':>7}{'':>9}{p_secs/s_secs:>7.1f}x")
+            if not args.skip_limit:
+                print(f"{lang:<10}{'ratio (limit/python)':<26}{'':>7}{'':>9}{p_secs/f_secs:>7.1f}x")
 
     if args.scaling:
         print("\nscaling, stancemap featurize on the mixed corpus (peak - text: memory beyond the text itself)")

@@ -363,22 +363,32 @@ fn shared_vocabulary<'a>(parts: &[Vec<Option<&'a str>>]) -> (Vec<&'a str>, Vec<V
 /// no filters and no counting: jieba-rs `cut` on Han runs, Unicode words and
 /// lowercase on the rest. Returns the number of tokens.
 pub fn bare_segmenters(jieba: &jieba_rs::Jieba, texts: &[&str]) -> usize {
-    use unicode_segmentation::UnicodeSegmentation;
     let mut n = 0;
     for t in texts {
         for (s, e, han) in script_runs(t) {
-            if han {
-                n += jieba.cut(&t[s..e], true).len();
+            n += if han {
+                bare_han(jieba, &t[s..e])
             } else {
-                n += t[s..e]
-                    .unicode_words()
-                    .map(|w| w.to_lowercase().len())
-                    .filter(|&l| l > 0)
-                    .count();
-            }
+                bare_latin(&t[s..e])
+            };
         }
     }
     n
+}
+
+/// [`bare_segmenters`] on a Han run: the number of jieba-rs `cut` tokens.
+pub fn bare_han(jieba: &jieba_rs::Jieba, run: &str) -> usize {
+    jieba.cut(run, true).len()
+}
+
+/// [`bare_segmenters`] on a non-Han run: the number of Unicode words,
+/// lowercased.
+pub fn bare_latin(run: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    run.unicode_words()
+        .map(|w| w.to_lowercase().len())
+        .filter(|&l| l > 0)
+        .count()
 }
 
 /// The featurizer: analyzers built once, then applied to any number of passages.
