@@ -94,21 +94,23 @@ impl Block {
     /// Rename every term id by `map`, in place ([`Renamed`]); ids that
     /// meet are summed; each passage comes out sorted by its new ids.
     pub fn rename(&mut self, map: impl Fn(u32) -> Renamed) {
-        let mut row: Vec<(u32, u32)> = Vec::new();
+        // Entries as (id << 32 | count): sorting the integers sorts by id
+        // (entries of one id, summed below, may come in any order).
+        let mut row: Vec<u64> = Vec::new();
         let (mut read, mut write) = (0usize, 0usize);
         for (end, nt) in self.ends.iter_mut().zip(&mut self.n_tokens) {
             row.clear();
             for &(t, c) in &self.counts[read..*end as usize] {
                 match map(t) {
-                    Renamed::To(id) => row.push((id, c)),
+                    Renamed::To(id) => row.push(u64::from(id) << 32 | u64::from(c)),
                     Renamed::Pruned => {}
                     Renamed::Dropped => *nt = nt.saturating_sub(c),
                 }
             }
             read = *end as usize;
-            row.sort_unstable_by_key(|e| e.0);
+            row.sort_unstable();
             let begin = write;
-            for &(id, c) in &row {
+            for (id, c) in row.iter().map(|&e| ((e >> 32) as u32, e as u32)) {
                 if write > begin && self.counts[write - 1].0 == id {
                     self.counts[write - 1].1 += c;
                 } else {
