@@ -768,21 +768,6 @@ impl Featurizer {
                 kept += 1;
             }
         }
-        // One pass from each part's ids to the matrix's columns: dropped
-        // keys leave the passage and its token count, pruned terms only
-        // the passage.
-        blocks.par_iter_mut().for_each(|(_, p, block)| {
-            let ids = &ids[*p];
-            block.rename(|id| match some(ids[id as usize]) {
-                None => Renamed::Dropped,
-                Some(k) => some(column[k as usize]).map_or(Renamed::Pruned, Renamed::To),
-            });
-        });
-        let blocks: Vec<Block> = blocks.into_iter().map(|(_, _, b)| b).collect();
-        let n_tokens: Vec<u32> = blocks
-            .iter()
-            .flat_map(|b| b.n_tokens.iter().copied())
-            .collect();
         let df: Vec<u32> = (0..keys.len())
             .filter(|&i| keep[i])
             .map(|i| df_all[i])
@@ -791,10 +776,28 @@ impl Featurizer {
             .iter()
             .map(|&d| tfidf::idf(d, n_docs, self.weighting.smooth_idf))
             .collect();
-        // The display forms are chosen beside the matrix (each has parts
-        // that run on one thread).
-        let (matrix, terms) = rayon::join(
-            || tfidf::matrix(blocks, &idf, self.weighting.sublinear_tf),
+        // The display forms are chosen beside the renaming and the matrix
+        // (each has parts that run on one thread).
+        let ((matrix, n_tokens), terms) = rayon::join(
+            || {
+                // One pass from each part's ids to the matrix's columns:
+                // dropped keys leave the passage and its token count,
+                // pruned terms only the passage.
+                blocks.par_iter_mut().for_each(|(_, p, block)| {
+                    let ids = &ids[*p];
+                    block.rename(|id| match some(ids[id as usize]) {
+                        None => Renamed::Dropped,
+                        Some(k) => some(column[k as usize]).map_or(Renamed::Pruned, Renamed::To),
+                    });
+                });
+                let blocks: Vec<Block> = blocks.into_iter().map(|(_, _, b)| b).collect();
+                let n_tokens: Vec<u32> = blocks
+                    .iter()
+                    .flat_map(|b| b.n_tokens.iter().copied())
+                    .collect();
+                let matrix = tfidf::matrix(blocks, &idf, self.weighting.sublinear_tf);
+                (matrix, n_tokens)
+            },
             || {
                 // Each part's surfaces in columns, the parts in parallel.
                 let surfaces: Vec<Surfaces<'_>> = surfaces
@@ -856,23 +859,28 @@ fn display_terms<'a>(
         buckets[next[c as usize]] = (s, n);
         next[c as usize] += 1;
     }
-    // Each column's bucket, sorted and summed in parallel.
+    // Each column's bucket, sorted and summed in parallel, beside its key
+    // (columns number the kept keys in key order).
+    let kept_keys = keys
+        .iter()
+        .zip(column)
+        .filter_map(|(key, &c)| (c != NONE).then_some(*key));
     let mut per_column = Vec::with_capacity(n_kept);
     let mut rest = &mut buckets[..];
-    for c in 0..n_kept {
+    for (c, key) in kept_keys.enumerate() {
         let (bucket, tail) = rest.split_at_mut(starts[c + 1] - starts[c]);
-        per_column.push(bucket);
+        per_column.push((key, bucket));
         rest = tail;
     }
-    let best: Vec<[Option<(u64, &str)>; 2]> =
-        per_column.into_par_iter().map(best_surfaces).collect();
-    keys.par_iter()
-        .zip(column)
-        .filter(|(_, &c)| c != NONE)
-        .map(|(key, &c)| Term {
-            key: CompactString::from(*key),
-            en: best[c as usize][0].map(|(_, s)| CompactString::from(s)),
-            zh: best[c as usize][1].map(|(_, s)| CompactString::from(s)),
+    per_column
+        .into_par_iter()
+        .map(|(key, bucket)| {
+            let [en, zh] = best_surfaces(bucket);
+            Term {
+                key: CompactString::from(key),
+                en: en.map(CompactString::from),
+                zh: zh.map(CompactString::from),
+            }
         })
         .collect()
 }
@@ -880,20 +888,20 @@ fn display_terms<'a>(
 /// The most frequent English and Chinese surface of one term (ties: the
 /// first in order), from its (surface, occurrences) entries, summed by
 /// surface.
-fn best_surfaces<'a>(bucket: &mut [(&'a str, u64)]) -> [Option<(u64, &'a str)>; 2] {
+fn best_surfaces<'a>(bucket: &mut [(&'a str, u64)]) -> [Option<&'a str>; 2] {
     bucket.sort_unstable();
-    let mut best = [None, None];
+    let mut best: [Option<(u64, &str)>; 2] = [None, None];
     for run in bucket.chunk_by(|a, b| a.0 == b.0) {
         let s = run[0].0;
         let n: u64 = run.iter().map(|e| e.1).sum();
-        let slot: &mut Option<(u64, &str)> =
-            &mut best[usize::from(s.chars().any(crate::ingest::is_han))];
+        let han = !s.is_ascii() && s.chars().any(crate::ingest::is_han);
+        let slot = &mut best[usize::from(han)];
         // Surfaces come in order: on a tie the first stays.
         if slot.is_none_or(|(bn, _)| n > bn) {
             *slot = Some((n, s));
         }
     }
-    best
+    best.map(|b| b.map(|(_, s)| s))
 }
 
 /// One passage analyzed: its feature keys with counts (sorted by key) and its
