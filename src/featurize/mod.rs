@@ -861,13 +861,11 @@ fn display_terms<'a>(
     }
     // Each column's bucket, sorted and summed in parallel, beside its key
     // (columns number the kept keys in key order).
-    let kept_keys = keys
-        .iter()
-        .zip(column)
-        .filter_map(|(key, &c)| (c != NONE).then_some(*key));
+    let kept_keys = keys.iter().zip(column).filter(|(_, &c)| c != NONE);
     let mut per_column = Vec::with_capacity(n_kept);
     let mut rest = &mut buckets[..];
-    for (c, key) in kept_keys.enumerate() {
+    for (c, (&key, &col)) in kept_keys.enumerate() {
+        debug_assert_eq!(c, col as usize, "kept keys are numbered in order");
         let (bucket, tail) = rest.split_at_mut(starts[c + 1] - starts[c]);
         per_column.push((key, bucket));
         rest = tail;
