@@ -76,6 +76,14 @@ def measure(cmd):
     return secs, int(out.stdout.split()[-1]) / 1024
 
 
+def row(lang, tool, nbytes, secs, mem):
+    print(f"{lang:<10}{tool:<26}{nbytes/1e6:>7.1f}{secs:>9.2f}{nbytes/1e6/secs:>8.1f}{mem:>9.0f}")
+
+
+def ratio(lang, what, value):
+    print(f"{lang:<10}{what:<26}{'':>7}{'':>9}{value}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data"))
@@ -99,17 +107,17 @@ def main():
         d = work / f"{lang}-{args.mb}"
         nbytes = build_corpus(data, lang, args.mb, d)
         s_secs, s_mem = measure([str(exe), "--threads", str(args.threads), "featurize", "--corpus", str(d)])
-        print(f"{lang:<10}{'stancemap ' + str(args.threads) + 't':<26}{nbytes/1e6:>7.1f}{s_secs:>9.2f}{nbytes/1e6/s_secs:>8.1f}{s_mem:>9.0f}")
+        row(lang, f"stancemap {args.threads}t", nbytes, s_secs, s_mem)
         if not args.skip_limit:
             f_secs, f_mem = measure([str(floor), str(d), str(args.threads)])
-            print(f"{lang:<10}{'bare segmenters (limit)':<26}{nbytes/1e6:>7.1f}{f_secs:>9.2f}{nbytes/1e6/f_secs:>8.1f}{f_mem:>9.0f}")
-            print(f"{lang:<10}{'stancemap / limit':<26}{'':>7}{'':>9}{100*f_secs/s_secs:>7.0f}%")
+            row(lang, "bare segmenters (limit)", nbytes, f_secs, f_mem)
+            ratio(lang, "stancemap / limit", f"{100*f_secs/s_secs:>7.0f}%")
         if not args.skip_python:
             p_secs, p_mem = measure([args.python, str(REPO / "benches" / "tfidf_baseline.py"), str(d)])
-            print(f"{lang:<10}{'python jieba+sklearn':<26}{nbytes/1e6:>7.1f}{p_secs:>9.2f}{nbytes/1e6/p_secs:>8.1f}{p_mem:>9.0f}")
-            print(f"{lang:<10}{'ratio (stancemap/python)':<26}{'':>7}{'':>9}{p_secs/s_secs:>7.1f}x")
+            row(lang, "python jieba+sklearn", nbytes, p_secs, p_mem)
+            ratio(lang, "ratio (stancemap/python)", f"{p_secs/s_secs:>7.1f}x")
             if not args.skip_limit:
-                print(f"{lang:<10}{'ratio (limit/python)':<26}{'':>7}{'':>9}{p_secs/f_secs:>7.1f}x")
+                ratio(lang, "ratio (limit/python)", f"{p_secs/f_secs:>7.1f}x")
 
     if args.scaling:
         print("\nscaling, stancemap featurize on the mixed corpus (peak - text: memory beyond the text itself)")
