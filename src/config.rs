@@ -2,14 +2,14 @@
 //! per stage, each defined beside its stage as `RawParams`), then validate once
 //! into [`Config`], which the stages use without re-checking.
 
-use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::param::{ranged, ParamError};
 use crate::{featurize, ingest, report, stance, themes};
 
-/// A configuration that cannot be used, with the key, the value and what is allowed.
+/// A configuration that cannot be used: the file, its syntax, or a key.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config {}: {source}", path.display())]
@@ -20,23 +20,9 @@ pub enum ConfigError {
     },
     #[error("config {}: {message}", path.display())]
     Parse { path: PathBuf, message: String },
-    #[error("config key `{key}` = {value}: {allowed}")]
-    Invalid {
-        key: String,
-        value: String,
-        allowed: String,
-    },
-    #[error("{}: {message}", path.display())]
-    File { path: PathBuf, message: String },
-}
-
-/// Shorthand for [`ConfigError::Invalid`].
-pub fn invalid(key: &str, value: impl Display, allowed: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key: key.to_string(),
-        value: value.to_string(),
-        allowed: allowed.into(),
-    }
+    /// A key whose value is not allowed, or a file it names that cannot be used.
+    #[error(transparent)]
+    Param(#[from] ParamError),
 }
 
 /// The config as written: every key optional, unknown keys rejected.
@@ -95,11 +81,7 @@ impl RawConfig {
     /// Validate into a [`Config`]. Relative paths named inside the file resolve
     /// against `base` (the config file's directory).
     pub fn check(self, base: &Path) -> Result<Config, ConfigError> {
-        let keep_runs = match self.keep_runs {
-            None => 7,
-            Some(n) if (1..=1000).contains(&n) => n as usize,
-            Some(n) => return Err(invalid("keep_runs", n, "a whole number from 1 to 1000")),
-        };
+        let keep_runs = ranged("keep_runs", self.keep_runs, 7, 1, 1000)?;
         Ok(Config {
             corpus: self.corpus.unwrap_or_else(|| PathBuf::from("seeds")),
             output: self.output.unwrap_or_else(|| PathBuf::from("reports")),

@@ -175,6 +175,15 @@ impl From<ConfigError> for Failure {
     }
 }
 
+impl From<stancemap::param::LoadError> for Failure {
+    fn from(e: stancemap::param::LoadError) -> Self {
+        Failure {
+            code: 2,
+            message: e.to_string(),
+        }
+    }
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();

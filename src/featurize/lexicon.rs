@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::ConfigError;
 use crate::ingest::is_han;
+use crate::param::LoadError;
 
 pub const STOP_EN: &str = include_str!("../../data/stopwords/en.txt");
 pub const STOP_ZH: &str = include_str!("../../data/stopwords/zh.txt");
@@ -30,10 +30,11 @@ impl Source {
         }
     }
 
-    pub fn file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+    pub fn file(path: &Path) -> Result<Self, LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
             path: path.to_path_buf(),
-            message: format!("cannot read: {e}"),
+            what: "",
+            source,
         })?;
         Ok(Source {
             name: path.to_path_buf(),
@@ -41,10 +42,11 @@ impl Source {
         })
     }
 
-    fn error(&self, line: usize, message: impl Into<String>) -> ConfigError {
-        ConfigError::File {
+    fn error(&self, line: usize, message: impl Into<String>) -> LoadError {
+        LoadError::Parse {
             path: self.name.clone(),
-            message: format!("line {line}: {}", message.into()),
+            line: Some(line),
+            message: message.into(),
         }
     }
 }
@@ -57,7 +59,7 @@ fn content_lines(src: &Source) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// One word per line.
-pub fn stop_words(src: &Source) -> Result<Vec<String>, ConfigError> {
+pub fn stop_words(src: &Source) -> Result<Vec<String>, LoadError> {
     content_lines(src)
         .map(|(n, l)| {
             if l.split_whitespace().count() > 1 {
@@ -78,7 +80,7 @@ pub struct DictEntry {
 }
 
 /// `word [freq [tag]]` per line, as jieba's dictionaries.
-pub fn user_dict(src: &Source) -> Result<Vec<DictEntry>, ConfigError> {
+pub fn user_dict(src: &Source) -> Result<Vec<DictEntry>, LoadError> {
     content_lines(src)
         .map(|(n, l)| {
             let parts: Vec<&str> = l.split_whitespace().collect();
@@ -119,7 +121,7 @@ struct GlossaryFile {
     concept: Vec<Concept>,
 }
 
-pub fn glossary(src: &Source) -> Result<Vec<Concept>, ConfigError> {
+pub fn glossary(src: &Source) -> Result<Vec<Concept>, LoadError> {
     let file: GlossaryFile = toml::from_str(&src.text).map_err(|e| {
         let line = e
             .span()

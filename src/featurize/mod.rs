@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use analyzer::{concept_key, script_runs, Analyzer, Cache, Token};
 pub use tfidf::{idf, Matrix, Weighting};
 
-use crate::config::{invalid, ConfigError};
+use crate::param::{invalid, ParamError};
 use lexicon::Source;
 use tfidf::{Block, Renamed};
 
@@ -88,7 +88,7 @@ pub enum Cedict {
 }
 
 impl RawParams {
-    pub fn check(self, base: &Path) -> Result<Params, ConfigError> {
+    pub fn check(self, base: &Path) -> Result<Params, ParamError> {
         let min_df = self.min_df.unwrap_or(2);
         if !(1..=u32::MAX as i64).contains(&min_df) {
             return Err(invalid(
@@ -480,7 +480,7 @@ fn batch_bounds(texts: &[&str]) -> Vec<usize> {
 
 impl Featurizer {
     /// Load the word lists (built-in and from the config) and build the analyzers.
-    pub fn new(params: &Params) -> Result<Self, ConfigError> {
+    pub fn new(params: &Params) -> Result<Self, crate::param::LoadError> {
         let mut stop_en =
             lexicon::stop_words(&Source::builtin("stopwords/en.txt", lexicon::STOP_EN))?;
         let mut stop_zh =

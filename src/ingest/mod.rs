@@ -24,7 +24,7 @@ pub use decode::{decode, DecodeError, Decoded};
 pub use normalize::{ascii_prefix, is_han, normalize};
 pub use passages::language;
 
-use crate::config::{invalid, ConfigError};
+use crate::param::{invalid, ParamError};
 use crate::{Corpus, DocMeta, Document, Skipped};
 
 /// The `[ingest]` section as written.
@@ -51,7 +51,7 @@ pub struct Params {
 }
 
 impl RawParams {
-    pub fn check(self) -> Result<Params, ConfigError> {
+    pub fn check(self) -> Result<Params, ParamError> {
         let zh = self.zh_min_han_share.unwrap_or(0.6);
         let en = self.en_max_han_share.unwrap_or(0.2);
         if !(0.0..=1.0).contains(&zh) {

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{invalid, ConfigError};
+use crate::param::{ranged, ParamError};
 use crate::stance::{PassageStance, StanceSummary};
 use crate::themes::Themes;
 use crate::{Corpus, Passage, PassageRef};
@@ -64,22 +64,8 @@ impl Default for Params {
     }
 }
 
-fn ranged(
-    key: &str,
-    value: Option<i64>,
-    default: i64,
-    lo: i64,
-    hi: i64,
-) -> Result<i64, ConfigError> {
-    match value {
-        None => Ok(default),
-        Some(v) if (lo..=hi).contains(&v) => Ok(v),
-        Some(v) => Err(invalid(key, v, format!("a whole number from {lo} to {hi}"))),
-    }
-}
-
 impl RawParams {
-    pub fn check(self) -> Result<Params, ConfigError> {
+    pub fn check(self) -> Result<Params, ParamError> {
         let d = Params::default();
         Ok(Params {
             chart_width: ranged(
@@ -88,35 +74,35 @@ impl RawParams {
                 d.chart_width.into(),
                 800,
                 4000,
-            )? as u32,
+            )?,
             chart_height: ranged(
                 "report.chart_height",
                 self.chart_height,
                 d.chart_height.into(),
                 450,
                 4000,
-            )? as u32,
+            )?,
             top_terms: ranged(
                 "report.top_terms",
                 self.top_terms,
                 d.top_terms as i64,
                 1,
                 30,
-            )? as usize,
+            )?,
             representative_passages: ranged(
                 "report.representative_passages",
                 self.representative_passages,
                 d.representative_passages as i64,
                 0,
                 20,
-            )? as usize,
+            )?,
             strongest_passages: ranged(
                 "report.strongest_passages",
                 self.strongest_passages,
                 d.strongest_passages as i64,
                 1,
                 100,
-            )? as usize,
+            )?,
         })
     }
 }

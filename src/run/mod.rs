@@ -14,7 +14,7 @@ use std::time::Instant;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::featurize::{Features, Featurizer};
 use crate::ingest::IngestError;
 use crate::stance;
@@ -28,7 +28,7 @@ use publish::{clean_incomplete, new_run_id, prune_runs, publish_latest};
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Load(#[from] crate::param::LoadError),
     #[error(transparent)]
     Ingest(#[from] IngestError),
     #[error("output {}: {source}", path.display())]
@@ -50,7 +50,7 @@ impl RunError {
     /// 3 the lock is held.
     pub fn exit_code(&self) -> i32 {
         match self {
-            RunError::Config(_) | RunError::Ingest(_) => 2,
+            RunError::Load(_) | RunError::Ingest(_) => 2,
             RunError::Locked { .. } => 3,
             _ => 1,
         }

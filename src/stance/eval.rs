@@ -125,7 +125,7 @@ pub enum EvalError {
     #[error("{path}: {message}")]
     Data { path: String, message: String },
     #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    Load(#[from] crate::param::LoadError),
 }
 
 fn data_err(path: &Path, message: impl Into<String>) -> EvalError {

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use aggregate::{aggregate, Scored};
 pub use params::{default_targets, Generic, Params, RawParams, TargetSpec, MAX_TARGETS};
 
-use crate::config::ConfigError;
+use crate::param::LoadError;
 use crate::PassageRef;
 use lexicon::{Entry, Kind, Matcher, Source};
 
@@ -48,13 +48,14 @@ pub enum StanceError {
     #[error("unknown stance target `{id}`; known targets: {known}")]
     UnknownTarget { id: String, known: String },
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Load(#[from] LoadError),
 }
 
-fn embedded(name: &str, text: &str, source: Source) -> Result<Vec<Entry>, ConfigError> {
-    lexicon::parse_tsv(text, source).map_err(|(line, message)| ConfigError::File {
+fn embedded(name: &str, text: &str, source: Source) -> Result<Vec<Entry>, LoadError> {
+    lexicon::parse_tsv(text, source).map_err(|(line, message)| LoadError::Parse {
         path: format!("data/stance/{name} (embedded)").into(),
-        message: format!("line {line}: {message}"),
+        line: Some(line),
+        message,
     })
 }
 
@@ -71,11 +72,12 @@ pub struct Scorer {
 }
 
 impl Scorer {
-    pub fn new(params: &Params) -> Result<Scorer, ConfigError> {
+    pub fn new(params: &Params) -> Result<Scorer, LoadError> {
         let mut entries =
-            lexicon::parse_vader(VADER_LEXICON).map_err(|(line, message)| ConfigError::File {
+            lexicon::parse_vader(VADER_LEXICON).map_err(|(line, message)| LoadError::Parse {
                 path: "data/stance/vader_lexicon.txt (embedded)".into(),
-                message: format!("line {line}: {message}"),
+                line: Some(line),
+                message,
             })?;
         entries.extend(embedded(
             "general_zh.tsv",

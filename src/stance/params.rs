@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::{self, Entry, Source};
-use crate::config::{invalid, ConfigError};
+use crate::param::{invalid, LoadError, ParamError};
 
 /// The embedded default targets.
 pub const DEFAULT_TARGETS: &str = include_str!("../../data/stance/targets.toml");
@@ -86,11 +86,12 @@ struct TargetsFile {
 }
 
 /// The default targets, parsed from the embedded file.
-pub fn default_targets() -> Result<Vec<TargetSpec>, ConfigError> {
+pub fn default_targets() -> Result<Vec<TargetSpec>, LoadError> {
     toml::from_str::<TargetsFile>(DEFAULT_TARGETS)
         .map(|f| f.target)
-        .map_err(|e| ConfigError::File {
+        .map_err(|e| LoadError::Parse {
             path: PathBuf::from("data/stance/targets.toml (embedded)"),
+            line: None,
             message: e.to_string().trim_end().replace('\n', " | "),
         })
 }
@@ -155,7 +156,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 impl RawParams {
-    pub fn check(self, base: &Path) -> Result<Params, ConfigError> {
+    pub fn check(self, base: &Path) -> Result<Params, ParamError> {
         let mut targets = if self.default_targets.unwrap_or(true) {
             default_targets()?
         } else {
@@ -237,15 +238,17 @@ impl RawParams {
             .collect();
         let mut extra_entries = Vec::new();
         for path in &lexicons {
-            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+            let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
                 path: path.clone(),
-                message: format!("cannot read lexicon: {e}"),
+                what: " lexicon",
+                source,
             })?;
             let entries =
                 lexicon::parse_tsv(&text, Source::Domain).map_err(|(line, message)| {
-                    ConfigError::File {
+                    LoadError::Parse {
                         path: path.clone(),
-                        message: format!("line {line}: {message}"),
+                        line: Some(line),
+                        message,
                     }
                 })?;
             extra_entries.extend(entries);

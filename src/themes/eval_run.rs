@@ -22,7 +22,7 @@ pub enum EvalError {
     #[error("data set {}: {message}", path.display())]
     Data { path: PathBuf, message: String },
     #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    Load(#[from] crate::param::LoadError),
     #[error(transparent)]
     Themes(#[from] ThemesError),
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{invalid, ConfigError};
+use crate::param::{invalid, ranged, ParamError};
 
 /// The `[themes]` section as written.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -87,27 +87,14 @@ impl Default for Params {
     }
 }
 
-fn ranged(key: &str, v: Option<i64>, default: i64, lo: i64, hi: i64) -> Result<usize, ConfigError> {
-    let v = v.unwrap_or(default);
-    if (lo..=hi).contains(&v) {
-        Ok(v as usize)
-    } else {
-        Err(invalid(
-            &format!("themes.{key}"),
-            v,
-            format!("a whole number from {lo} to {hi}"),
-        ))
-    }
-}
-
 impl RawParams {
-    pub fn check(self) -> Result<Params, ConfigError> {
+    pub fn check(self) -> Result<Params, ParamError> {
         let k = match self.k {
             None => None,
-            Some(k) => Some(ranged("k", Some(k), 0, 1, 1000)?),
+            Some(k) => Some(ranged("themes.k", Some(k), 0, 1, 1000)?),
         };
-        let k_min = ranged("k_min", self.k_min, 3, 2, 1000)?;
-        let k_max = ranged("k_max", self.k_max, 12, 2, 1000)?;
+        let k_min = ranged("themes.k_min", self.k_min, 3, 2, 1000)?;
+        let k_max = ranged("themes.k_max", self.k_max, 12, 2, 1000)?;
         if k_max < k_min {
             return Err(invalid(
                 "themes.k_max",
@@ -135,29 +122,52 @@ impl RawParams {
             k,
             k_min,
             k_max,
-            n_components: ranged("n_components", self.n_components, 100, 2, 1000)?,
-            power_iterations: ranged("power_iterations", self.power_iterations, 10, 0, 50)?,
-            oversampling: ranged("oversampling", self.oversampling, 10, 0, 1000)?,
-            n_init: ranged("n_init", self.n_init, 10, 1, 1000)?,
-            max_iter: ranged("max_iter", self.max_iter, 300, 1, 100_000)? as u64,
+            n_components: ranged("themes.n_components", self.n_components, 100, 2, 1000)?,
+            power_iterations: ranged("themes.power_iterations", self.power_iterations, 10, 0, 50)?,
+            oversampling: ranged("themes.oversampling", self.oversampling, 10, 0, 1000)?,
+            n_init: ranged("themes.n_init", self.n_init, 10, 1, 1000)?,
+            max_iter: ranged("themes.max_iter", self.max_iter, 300, 1, 100_000)?,
             tolerance,
-            min_content_tokens: ranged("min_content_tokens", self.min_content_tokens, 5, 0, 1000)?
-                as u32,
-            min_theme_size: ranged("min_theme_size", self.min_theme_size, 3, 1, 1_000_000)?,
-            fit_sample: ranged("fit_sample", self.fit_sample, 20_000, 100, 100_000_000)?,
+            min_content_tokens: ranged(
+                "themes.min_content_tokens",
+                self.min_content_tokens,
+                5,
+                0,
+                1000,
+            )?,
+            min_theme_size: ranged(
+                "themes.min_theme_size",
+                self.min_theme_size,
+                3,
+                1,
+                1_000_000,
+            )?,
+            fit_sample: ranged(
+                "themes.fit_sample",
+                self.fit_sample,
+                20_000,
+                100,
+                100_000_000,
+            )?,
             silhouette_sample: ranged(
-                "silhouette_sample",
+                "themes.silhouette_sample",
                 self.silhouette_sample,
                 2000,
                 10,
                 1_000_000,
             )?,
-            top_terms: ranged("top_terms", self.top_terms, 10, 1, 1000)?,
-            label_terms: ranged("label_terms", self.label_terms, 3, 1, 10)?,
-            representatives: ranged("representatives", self.representatives, 3, 0, 100)?,
+            top_terms: ranged("themes.top_terms", self.top_terms, 10, 1, 1000)?,
+            label_terms: ranged("themes.label_terms", self.label_terms, 3, 1, 10)?,
+            representatives: ranged("themes.representatives", self.representatives, 3, 0, 100)?,
             shared_term_weight,
             center_by_language: self.center_by_language.unwrap_or(false),
-            refine_iterations: ranged("refine_iterations", self.refine_iterations, 10, 0, 1000)?,
+            refine_iterations: ranged(
+                "themes.refine_iterations",
+                self.refine_iterations,
+                10,
+                0,
+                1000,
+            )?,
         })
     }
 }
@@ -166,8 +176,9 @@ impl RawParams {
 mod tests {
     use super::*;
 
-    fn parse(s: &str) -> Result<Params, ConfigError> {
-        let raw: RawParams = toml::from_str(s).map_err(|e| invalid("toml", e, "valid"))?;
+    fn parse(s: &str) -> Result<Params, ParamError> {
+        let raw: RawParams =
+            toml::from_str(s).map_err(|e| crate::param::invalid("toml", e, "valid"))?;
         raw.check()
     }
 
@@ -204,7 +215,7 @@ mod tests {
             ("shared_term_weight = 0.0", "themes.shared_term_weight"),
         ] {
             match parse(text) {
-                Err(ConfigError::Invalid { key: k, .. }) => assert_eq!(k, key, "{text}"),
+                Err(ParamError::Invalid { key: k, .. }) => assert_eq!(k, key, "{text}"),
                 other => panic!("{text}: expected an invalid {key}, got {other:?}"),
             }
         }
