@@ -49,7 +49,7 @@ fn seed_lines(zh: bool) -> Vec<String> {
             continue;
         };
         for l in t.lines().filter(|l| !l.trim().is_empty()) {
-            if l.chars().any(stancemap::ingest::is_han) == zh {
+            if l.chars().any(stancemap::text::is_han) == zh {
                 out.push(l.to_string());
             }
         }

@@ -22,6 +22,7 @@ pub mod param;
 pub mod report;
 pub mod run;
 pub mod stance;
+pub mod text;
 pub mod themes;
 
 use serde::{Deserialize, Serialize};

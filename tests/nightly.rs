@@ -51,7 +51,7 @@ fn data_files(out: &Path) -> Vec<(String, String)> {
                     .to_string_lossy()
                     .into_owned();
                 let digest = sha2::Sha256::digest(std::fs::read(&p).unwrap());
-                v.push((rel, stancemap::ingest::hex(&digest)));
+                v.push((rel, stancemap::text::hex(&digest)));
             }
         }
     }

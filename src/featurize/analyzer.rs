@@ -19,7 +19,7 @@ use super::english::{self, product_key, Word};
 use super::lexicon::{Concept, DictEntry};
 use super::stem;
 use super::{some, NONE};
-use crate::ingest::{ascii_prefix, is_han};
+use crate::text::{ascii_prefix, is_han};
 
 /// One feature occurrence: the key's id in the worker's [`Cache`], and the
 /// byte span of the surface text it came from.

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::ingest::is_han;
 use crate::param::LoadError;
+use crate::text::is_han;
 
 pub const STOP_EN: &str = include_str!("../../data/stopwords/en.txt");
 pub const STOP_ZH: &str = include_str!("../../data/stopwords/zh.txt");

@@ -288,9 +288,9 @@ fn key_script(key: &str) -> Option<bool> {
     }
     match key.split_once(BRIDGE_MARK) {
         // A bridged word counts as the word it is.
-        Some((_, own)) if !own.is_empty() => Some(own.chars().any(crate::ingest::is_han)),
+        Some((_, own)) if !own.is_empty() => Some(own.chars().any(crate::text::is_han)),
         _ if key.starts_with(['@', CEDICT_MARK]) => None,
-        _ => Some(key.chars().any(crate::ingest::is_han)),
+        _ => Some(key.chars().any(crate::text::is_han)),
     }
 }
 
@@ -487,7 +487,7 @@ impl Featurizer {
             lexicon::stop_words(&Source::builtin("stopwords/zh.txt", lexicon::STOP_ZH))?;
         for p in &params.stop_words {
             for w in lexicon::stop_words(&Source::file(p)?)? {
-                if w.chars().any(crate::ingest::is_han) {
+                if w.chars().any(crate::text::is_han) {
                     stop_zh.push(w);
                 } else {
                     stop_en.push(w);
@@ -892,7 +892,7 @@ fn best_surfaces<'a>(bucket: &mut [(&'a str, u64)]) -> [Option<&'a str>; 2] {
     for run in bucket.chunk_by(|a, b| a.0 == b.0) {
         let s = run[0].0;
         let n: u64 = run.iter().map(|e| e.1).sum();
-        let han = !s.is_ascii() && s.chars().any(crate::ingest::is_han);
+        let han = !s.is_ascii() && s.chars().any(crate::text::is_han);
         let slot = &mut best[usize::from(han)];
         // Surfaces come in order: on a tie the first stays.
         if slot.is_none_or(|(bn, _)| n > bn) {

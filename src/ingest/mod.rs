@@ -21,10 +21,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use decode::{decode, DecodeError, Decoded};
-pub use normalize::{ascii_prefix, is_han, normalize};
+pub use normalize::normalize;
 pub use passages::language;
 
 use crate::param::{invalid, ParamError};
+use crate::text::hex;
 use crate::{Corpus, DocMeta, Document, Skipped};
 
 /// The `[ingest]` section as written.
@@ -165,10 +166,6 @@ pub fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "vanished while reading".into(),
         _ => format!("cannot read: {e}"),
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// List the corpus: `.txt` and `.md` files, recursively, sorted by path.

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::text::{ascii_prefix, is_han_lead};
+
 pub fn normalize(line: &str) -> String {
     // Most lines, English or Chinese, need at most the full-width fold and
     // collapsed whitespace: one pass does both, copying the stretches between
@@ -192,23 +194,6 @@ fn quick_nfkc(s: &str) -> bool {
     true
 }
 
-/// The length of the ASCII prefix of `b`, 16 bytes at a time.
-pub fn ascii_prefix(b: &[u8]) -> usize {
-    const HIGH: u128 = u128::from_ne_bytes([0x80; 16]);
-    let mut i = 0;
-    while let Some(chunk) = b.get(i..i + 16) {
-        let word = u128::from_ne_bytes(chunk.try_into().expect("16 bytes"));
-        if word & HIGH != 0 {
-            break;
-        }
-        i += 16;
-    }
-    i + b[i..]
-        .iter()
-        .position(|c| !c.is_ascii())
-        .unwrap_or(b.len() - i)
-}
-
 /// [`collapse`] over a string, copying the stretches between separators
 /// whole instead of a character at a time.
 fn collapse_str(s: &str) -> String {
@@ -284,21 +269,6 @@ fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// Han ideographs (the unified blocks and their extensions, and the
-/// compatibility block).
-/// Whether a UTF-8 lead byte starts a character of U+5000..U+9FFF, all Han
-/// ideographs ([`is_han`]), which is then 3 bytes long: most Chinese text is
-/// told on its lead bytes alone.
-pub(super) fn is_han_lead(b: u8) -> bool {
-    (0xE5..=0xE9).contains(&b)
-}
-
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF
-        | 0x30000..=0x3134F | 0xF900..=0xFAFF)
 }
 
 #[cfg(test)]
@@ -400,12 +370,5 @@ mod tests {
             let full: String = fold_full_width(&s).nfkc().collect();
             proptest::prop_assert_eq!(normalize(&s), collapse(full.chars(), full.len()));
         }
-    }
-
-    #[test]
-    fn han_ranges() {
-        assert!(is_han('模'));
-        assert!(!is_han('A'));
-        assert!(!is_han('。'));
     }
 }

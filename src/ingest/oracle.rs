@@ -4,8 +4,9 @@
 //! normalisation path, which the normalisation tests hold to the old one.
 #![allow(dead_code)]
 
-use super::normalize::{is_han, normalize_general as normalize};
+use super::normalize::normalize_general as normalize;
 use super::Params;
+use crate::text::is_han;
 use crate::{Lang, Passage};
 
 /// One normalised, non-empty unit of a file before classification.
@@ -117,7 +118,7 @@ pub fn han_and_letters(text: &str) -> (usize, usize) {
     let mut rest = text;
     while !rest.is_empty() {
         // ASCII a stretch at a time; other characters one by one.
-        let ascii = super::normalize::ascii_prefix(rest.as_bytes());
+        let ascii = crate::text::ascii_prefix(rest.as_bytes());
         latin += rest.as_bytes()[..ascii]
             .iter()
             .filter(|b| b.is_ascii_alphabetic())

@@ -4,8 +4,9 @@
 //! `.md`. Boilerplate is flagged with its kind, never dropped: a reader of the
 //! data can always find every line of the file.
 
-use super::normalize::{is_han, is_han_lead, normalize};
+use super::normalize::normalize;
 use super::Params;
+use crate::text::{is_han, is_han_lead};
 use crate::{Lang, Passage};
 
 /// One normalised, non-empty unit of a file before classification.
@@ -128,7 +129,7 @@ fn han_and_letters(text: &str) -> (usize, usize) {
         let c = b[i];
         if c < 0x80 {
             // ASCII a stretch at a time.
-            let n = super::ascii_prefix(&b[i..]);
+            let n = crate::text::ascii_prefix(&b[i..]);
             latin += b[i..i + n]
                 .iter()
                 .filter(|b| b.is_ascii_alphabetic())

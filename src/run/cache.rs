@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::featurize::{Cache as WordCache, DocTerms, Featurizer};
-use crate::ingest::{self, hex, SourceFile};
+use crate::ingest::{self, SourceFile};
+use crate::text::hex;
 use crate::{DocMeta, Document, Passage, Skipped};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -277,7 +277,7 @@ pub fn ood_stance(params: &Params, path: &Path, dataset: &str) -> Result<OodResu
             let aliases = ood_aliases(t);
             let (zh, en): (Vec<String>, Vec<String>) = aliases
                 .into_iter()
-                .partition(|a| a.chars().any(crate::ingest::is_han));
+                .partition(|a| a.chars().any(crate::text::is_han));
             TargetSpec {
                 id: slug(t),
                 name: t.clone(),

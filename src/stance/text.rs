@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::ingest::is_han;
+use crate::text::is_han;
 
 /// What separates a token from the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
