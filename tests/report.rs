@@ -88,7 +88,6 @@ struct Fixture {
     themes: Themes,
     stance: Vec<PassageStance>,
     summary: StanceSummary,
-    manifest: serde_json::Value,
 }
 
 fn theme_for(text: &str) -> Option<u32> {
@@ -414,7 +413,6 @@ fn fixture() -> Fixture {
         themes,
         stance,
         summary,
-        manifest: serde_json::json!({"run_id": "20261122T000000Z-test", "stancemap": "0.1.0"}),
     }
 }
 
@@ -428,7 +426,6 @@ impl Fixture {
                 passages: &self.stance,
                 summary: &self.summary,
             }),
-            manifest: &self.manifest,
         }
     }
 }
@@ -514,7 +511,6 @@ fn writes_every_chart_page_and_data_file() {
         "passages.csv",
         "themes.json",
         "stance.json",
-        "manifest.json",
         "index.html",
         "summary.md",
     ] {
@@ -1025,7 +1021,6 @@ fn many_themes_documents_and_targets_lay_out() {
                 .collect(),
         );
     }
-    let manifest = serde_json::json!({});
     let n_tokens: Vec<u32> = passages.iter().map(|_| 9).collect();
     let input = ReportInput {
         corpus: &corpus,
@@ -1035,7 +1030,6 @@ fn many_themes_documents_and_targets_lay_out() {
             passages: &stance,
             summary: &summary,
         }),
-        manifest: &manifest,
     };
     let (_keep, dir) = out_dir("stress");
     write_report(&dir, &input, &Params::default()).expect("report");

@@ -1,9 +1,8 @@
-//! Data files: `passages.jsonl`, `themes.json`, `stance.json`,
-//! `manifest.json` and `passages.csv`.
+//! Data files: `passages.jsonl`, `themes.json`, `stance.json` and
+//! `passages.csv` (the run module writes `manifest.json`, last).
 //!
 //! Byte-for-byte deterministic for the same input: rows in corpus order,
-//! fields in a fixed order, maps are `BTreeMap`s, no timestamps (the manifest
-//! is written as the run module gives it).
+//! fields in a fixed order, maps are `BTreeMap`s, no timestamps.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -224,7 +223,6 @@ pub(crate) fn write_all(dir: &Path, view: &View) -> Result<Vec<PathBuf>, ReportE
     if let Some(s) = input.stance {
         written.push(json_pretty(dir, "stance.json", s.summary)?);
     }
-    written.push(json_pretty(dir, "manifest.json", input.manifest)?);
     Ok(written)
 }
 

@@ -143,8 +143,8 @@ pub struct StanceInput<'a> {
 
 /// Everything the report reads. Each stage after ingest is optional.
 ///
-/// Every file written but `manifest.json` is a function of this input alone
-/// (no run id, no clock), so two runs over the same corpus differ only there.
+/// Every file written is a function of this input alone (no run id, no
+/// clock); the run writes `manifest.json` beside them, last.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportInput<'a> {
     pub corpus: &'a Corpus,
@@ -152,8 +152,6 @@ pub struct ReportInput<'a> {
     pub n_tokens: Option<&'a [u32]>,
     pub themes: Option<&'a Themes>,
     pub stance: Option<StanceInput<'a>>,
-    /// Written as `manifest.json`, as given.
-    pub manifest: &'a serde_json::Value,
 }
 
 /// The input with its cross-references checked and indexed once.

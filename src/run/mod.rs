@@ -5,6 +5,7 @@
 
 mod cache;
 mod featurize_only;
+pub mod manifest;
 mod publish;
 
 use std::fs;
@@ -12,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use serde_json::json;
 
 use crate::config::Config;
 use crate::featurize::{Features, Featurizer};
@@ -122,14 +122,17 @@ impl Timings {
             pb
         })
     }
+}
 
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Object(
-            self.stages
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect(),
-        )
+/// A map from stage to milliseconds, in the order the stages ran.
+impl Serialize for Timings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.stages.len()))?;
+        for (stage, ms) in &self.stages {
+            m.serialize_entry(stage, ms)?;
+        }
+        m.end()
     }
 }
 
@@ -218,15 +221,6 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
             stance::run_stage(&scorer, &corpus, Some(&themes.assignment))
         });
         let summary = CorpusSummary::new(&corpus, &features);
-        let manifest = manifest(
-            config,
-            &corpus,
-            &analyzed.origins,
-            &summary,
-            &run_id,
-            started,
-            &timings,
-        );
         timings.time("report", || {
             let input = crate::report::ReportInput {
                 corpus: &corpus,
@@ -236,10 +230,18 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
                     passages: &stances,
                     summary: &stance_summary,
                 }),
-                manifest: &manifest,
             };
             crate::report::write_report(&tmp, &input, &config.report)
         })?;
+        let facts = manifest::Facts {
+            config,
+            corpus: &corpus,
+            origins: &analyzed.origins,
+            summary: &summary,
+            run_id: &run_id,
+            started,
+        };
+        manifest::Manifest::new(&facts, timings).write(&tmp)?;
         cache.save();
         Ok::<_, RunError>((corpus, summary))
     })();
@@ -260,44 +262,5 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
         latest,
         corpus_summary,
         skipped: corpus.skipped,
-    })
-}
-
-fn manifest(
-    config: &Config,
-    corpus: &Corpus,
-    origins: &[cache::Origin],
-    summary: &CorpusSummary,
-    run_id: &str,
-    started: chrono::DateTime<chrono::Utc>,
-    timings: &Timings,
-) -> serde_json::Value {
-    let inputs: Vec<_> = corpus
-        .documents
-        .iter()
-        .zip(origins)
-        .map(|(d, o)| {
-            json!({
-                "doc": d.id, "sha256": d.sha256, "size": d.size, "encoding": d.encoding,
-                "passages": d.passages.len(), "date": d.meta.date, "title": d.meta.title,
-                "origin": o,
-            })
-        })
-        .collect();
-    let count = |o: cache::Origin| origins.iter().filter(|&&x| x == o).count();
-    json!({
-        "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "run_id": run_id,
-        "started": started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "config": config,
-        "inputs": inputs,
-        "skipped": corpus.skipped,
-        "counts": summary,
-        "cache": {
-            "cached": count(cache::Origin::Cached),
-            "read_cached": count(cache::Origin::ReadCached),
-            "analyzed": count(cache::Origin::Analyzed),
-        },
-        "timings_ms": timings.to_json(),
     })
 }
