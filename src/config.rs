@@ -78,10 +78,11 @@ pub const DEFAULT_CONFIG_FILE: &str = "stancemap.toml";
 impl RawConfig {
     /// Read and parse a TOML file (no validation yet).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::io_limits::read_text_bounded(path, crate::io_limits::SMALL_FILE_LIMIT)
+            .map_err(|e| ConfigError::File {
+                path: path.to_path_buf(),
+                message: format!("cannot read config: {e}"),
+            })?;
         Self::from_toml(&text, path)
     }
 

@@ -282,7 +282,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 Some(p) if p == Path::new("-") => ("standard input".to_string(), read_stdin()?),
                 Some(p) => (
                     p.display().to_string(),
-                    std::fs::read(p).map_err(|e| Failure {
+                    stancemap::io_limits::read_bounded(p, 512 << 20).map_err(|e| Failure {
                         code: 2,
                         message: format!("{}: {e}", p.display()),
                     })?,

@@ -31,10 +31,11 @@ impl Source {
     }
 
     pub fn file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
-            path: path.to_path_buf(),
-            message: format!("cannot read: {e}"),
-        })?;
+        let text = crate::io_limits::read_text_bounded(path, crate::io_limits::SMALL_FILE_LIMIT)
+            .map_err(|e| ConfigError::File {
+                path: path.to_path_buf(),
+                message: format!("cannot read: {e}"),
+            })?;
         Ok(Source {
             name: path.to_path_buf(),
             text,

@@ -237,10 +237,12 @@ impl RawParams {
             .collect();
         let mut extra_entries = Vec::new();
         for path in &lexicons {
-            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
-                path: path.clone(),
-                message: format!("cannot read lexicon: {e}"),
-            })?;
+            let text =
+                crate::io_limits::read_text_bounded(path, crate::io_limits::SMALL_FILE_LIMIT)
+                    .map_err(|e| ConfigError::File {
+                        path: path.clone(),
+                        message: format!("cannot read lexicon: {e}"),
+                    })?;
             let entries =
                 lexicon::parse_tsv(&text, Source::Domain).map_err(|(line, message)| {
                     ConfigError::File {
