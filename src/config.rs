@@ -102,8 +102,12 @@ impl RawConfig {
             Some(n) => return Err(invalid("keep_runs", n, "a whole number from 1 to 1000")),
         };
         Ok(Config {
-            corpus: self.corpus.unwrap_or_else(|| PathBuf::from("seeds")),
-            output: self.output.unwrap_or_else(|| PathBuf::from("reports")),
+            corpus: self
+                .corpus
+                .map_or_else(|| PathBuf::from("seeds"), |p| relative_to(base, p)),
+            output: self
+                .output
+                .map_or_else(|| PathBuf::from("reports"), |p| relative_to(base, p)),
             seed: self.seed.unwrap_or(42),
             keep_runs,
             ingest: self.ingest.check()?,
@@ -112,5 +116,14 @@ impl RawConfig {
             stance: self.stance.check(base)?,
             report: self.report.check()?,
         })
+    }
+}
+
+/// A path named in the config file, resolved against the file's folder.
+fn relative_to(base: &Path, p: PathBuf) -> PathBuf {
+    if p.is_absolute() || base == Path::new(".") || base.as_os_str().is_empty() {
+        p
+    } else {
+        base.join(p)
     }
 }
