@@ -16,7 +16,7 @@ pub enum ConfigError {
     Io {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: crate::io_limits::ReadError,
     },
     #[error("config {}: {message}", path.display())]
     Parse { path: PathBuf, message: String },
@@ -64,10 +64,11 @@ pub const DEFAULT_CONFIG_FILE: &str = "stancemap.toml";
 impl RawConfig {
     /// Read and parse a TOML file (no validation yet).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::io_limits::read_text_bounded(path, crate::io_limits::SMALL_FILE_LIMIT)
+            .map_err(|source| ConfigError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Self::from_toml(&text, path)
     }
 
@@ -83,8 +84,12 @@ impl RawConfig {
     pub fn check(self, base: &Path) -> Result<Config, ConfigError> {
         let keep_runs = ranged("keep_runs", self.keep_runs, 7, 1, 1000)?;
         Ok(Config {
-            corpus: self.corpus.unwrap_or_else(|| PathBuf::from("seeds")),
-            output: self.output.unwrap_or_else(|| PathBuf::from("reports")),
+            corpus: self
+                .corpus
+                .map_or_else(|| PathBuf::from("seeds"), |p| relative_to(base, p)),
+            output: self
+                .output
+                .map_or_else(|| PathBuf::from("reports"), |p| relative_to(base, p)),
             seed: self.seed.unwrap_or(42),
             keep_runs,
             ingest: self.ingest.check()?,
@@ -93,5 +98,14 @@ impl RawConfig {
             stance: self.stance.check(base)?,
             report: self.report.check()?,
         })
+    }
+}
+
+/// A path named in the config file, resolved against the file's folder.
+fn relative_to(base: &Path, p: PathBuf) -> PathBuf {
+    if p.is_absolute() || base == Path::new(".") || base.as_os_str().is_empty() {
+        p
+    } else {
+        base.join(p)
     }
 }

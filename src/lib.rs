@@ -18,6 +18,7 @@
 pub mod config;
 pub mod featurize;
 pub mod ingest;
+pub mod io_limits;
 pub mod param;
 pub mod report;
 pub mod run;

@@ -225,7 +225,7 @@ fn load_config(
     corpus: Option<PathBuf>,
     out: Option<PathBuf>,
 ) -> Result<Config, Failure> {
-    let (mut raw, base) = match &g.config {
+    let (raw, base) = match &g.config {
         Some(path) => (RawConfig::from_file(path)?, parent(path)),
         None if Path::new(DEFAULT_CONFIG_FILE).is_file() => (
             RawConfig::from_file(Path::new(DEFAULT_CONFIG_FILE))?,
@@ -233,25 +233,40 @@ fn load_config(
         ),
         None => (RawConfig::default(), PathBuf::from(".")),
     };
+    check_threads(g.threads)?;
+    // Paths in the config file resolve against its folder; flags against
+    // the working folder.
+    let mut config = raw.check(&base)?;
     if let Some(c) = corpus {
-        raw.corpus = Some(c);
+        config.corpus = c;
     }
     if let Some(o) = out {
-        raw.output = Some(o);
+        config.output = o;
     }
-    if g.threads == Some(0) {
-        return Err(Failure {
-            code: 2,
-            message: "--threads 0: give a number of threads, at least 1".into(),
-        });
-    }
-    Ok(raw.check(&base)?)
+    Ok(config)
 }
+
+/// The most worker threads `--threads` accepts.
+const MAX_THREADS: usize = 256;
 
 fn parent(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
+    }
+}
+
+fn check_threads(n: Option<usize>) -> Result<(), Failure> {
+    match n {
+        Some(0) => Err(Failure {
+            code: 2,
+            message: "--threads 0: give a number of threads, at least 1".into(),
+        }),
+        Some(n) if n > MAX_THREADS => Err(Failure {
+            code: 2,
+            message: format!("--threads {n}: at most {MAX_THREADS} (the default uses every core)"),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -265,6 +280,7 @@ fn set_threads(n: Option<usize>) {
 
 fn execute(cli: Cli) -> Result<(), Failure> {
     let g = &cli.global;
+    check_threads(g.threads)?;
     set_threads(g.threads);
     match cli.command.unwrap_or(Command::Run {
         corpus: CorpusArgs::default(),
@@ -291,7 +307,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 Some(p) if p == Path::new("-") => ("standard input".to_string(), read_stdin()?),
                 Some(p) => (
                     p.display().to_string(),
-                    std::fs::read(p).map_err(|e| Failure {
+                    stancemap::io_limits::read_bounded(p, 512 << 20).map_err(|e| Failure {
                         code: 2,
                         message: format!("{}: {e}", p.display()),
                     })?,

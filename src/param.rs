@@ -35,7 +35,7 @@ pub enum LoadError {
         /// What the file is, with a leading space (" lexicon"), or empty.
         what: &'static str,
         #[source]
-        source: std::io::Error,
+        source: crate::io_limits::ReadError,
     },
     #[error("{}: {}{message}", path.display(), line.map(|l| format!("line {l}: ")).unwrap_or_default())]
     Parse {

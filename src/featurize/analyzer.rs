@@ -13,6 +13,9 @@ use std::sync::{Mutex, OnceLock};
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
+
+/// Longer words (in bytes) are not stemmed: they are their own key (#21).
+pub const MAX_STEM_BYTES: usize = 256;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::english::{self, product_key, Word};
@@ -941,6 +944,11 @@ impl Analyzer {
         let lower = lowercase(surface, &mut buf);
         let stem: Cow<str> = if product {
             Cow::Owned(product_key(lower))
+        } else if lower.len() > MAX_STEM_BYTES {
+            // #21: the Snowball stemmer is quadratic in the word's length
+            // (an 800 KB word took minutes); no English word is this long,
+            // so such a "word" is its own key, unstemmed.
+            Cow::Borrowed(lower)
         } else if stem::stem_ascii(lower, &mut stem_buf) {
             Cow::Borrowed(&stem_buf)
         } else {

@@ -31,11 +31,12 @@ impl Source {
     }
 
     pub fn file(path: &Path) -> Result<Self, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-            path: path.to_path_buf(),
-            what: "",
-            source,
-        })?;
+        let text = crate::io_limits::read_text_bounded(path, crate::io_limits::SMALL_FILE_LIMIT)
+            .map_err(|source| LoadError::Read {
+                path: path.to_path_buf(),
+                what: "",
+                source,
+            })?;
         Ok(Source {
             name: path.to_path_buf(),
             text,

@@ -1,13 +1,19 @@
 //! Bytes -> text, detecting the encoding, never silently lossy.
 //!
-//! Order of checks: BOM (UTF-8, UTF-16 LE/BE), then strict UTF-8, then a binary
-//! sniff, then strict GB18030 (a superset of GBK) accepted only when the result
-//! reads as Chinese. A file that is mostly valid UTF-8 with a few broken bytes is
-//! reported as broken UTF-8 (with the byte offset) rather than guessed as GB18030.
+//! Order of checks: BOM (UTF-8, UTF-32 LE/BE, UTF-16 LE/BE), then strict UTF-8,
+//! then a binary sniff, then the legacy East Asian encodings, each decoded
+//! strictly and accepted only when the result reads as its language:
+//! Shift_JIS (Japanese: kana), EUC-KR (Korean: common Hangul syllables), and
+//! GB18030 (a superset of GBK: common Han characters and CJK punctuation).
+//! A file that is mostly valid UTF-8 with a few broken bytes is reported as
+//! broken UTF-8 (with the byte offset) rather than guessed. A UTF-8 BOM
+//! followed by a body that is not UTF-8 (some editors do this to GBK files)
+//! goes through the same legacy detection. Anything else is skipped as
+//! unknown: nothing is published as text unless it decodes with confidence.
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, EUC_KR, GB18030, SHIFT_JIS, UTF_16BE, UTF_16LE};
 
 /// Why a file could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,7 +31,12 @@ pub enum DecodeError {
         encoding: &'static str,
         offset: usize,
     },
-    #[error("unknown encoding: neither UTF-8, UTF-16 with BOM, nor GB18030/GBK")]
+    #[error("invalid {encoding} at byte {offset} after its byte-order mark")]
+    BrokenUtf32 {
+        encoding: &'static str,
+        offset: usize,
+    },
+    #[error("unknown encoding: not UTF-8, UTF-16/32 with BOM, GB18030/GBK, Shift_JIS or EUC-KR read with confidence")]
     Unknown,
 }
 
@@ -47,10 +58,23 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
                 text: Cow::Borrowed(s),
                 encoding: "utf-8-bom",
             }),
-            Err(e) => Err(DecodeError::BrokenUtf8 {
-                offset: e.valid_up_to() + 3,
-            }),
+            Err(e) => {
+                if binary_offset(rest).is_none() && !looks_like_broken_utf8(rest) {
+                    if let Some(d) = legacy(rest) {
+                        return Ok(d);
+                    }
+                }
+                Err(DecodeError::BrokenUtf8 {
+                    offset: e.valid_up_to() + 3,
+                })
+            }
         };
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE\0\0") {
+        return decode_utf32(rest, false);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\0\0\xFE\xFF") {
+        return decode_utf32(rest, true);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return decode_utf16(rest, UTF_16LE, "utf-16le");
@@ -78,15 +102,102 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
             offset: utf8_err.valid_up_to(),
         });
     }
-    if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-        if reads_as_chinese(&text) {
-            return Ok(Decoded {
-                text: Cow::Owned(text.into_owned()),
-                encoding: "gb18030",
-            });
+    legacy(bytes).ok_or(DecodeError::Unknown)
+}
+
+/// The legacy East Asian encodings, each strict and accepted only when the
+/// text reads as its language. Japanese and Korean are tried first: GB18030
+/// decodes almost any byte pairs, their bytes included, as Han characters.
+fn legacy(bytes: &[u8]) -> Option<Decoded<'static>> {
+    let owned = |text: Cow<'_, str>, encoding| Decoded {
+        text: Cow::Owned(text.into_owned()),
+        encoding,
+    };
+    if let Some(text) = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes) {
+        if reads_as_japanese(&text) {
+            return Some(owned(text, "shift_jis"));
         }
     }
-    Err(DecodeError::Unknown)
+    if let Some(text) = EUC_KR.decode_without_bom_handling_and_without_replacement(bytes) {
+        if reads_as_korean(&text) {
+            return Some(owned(text, "euc-kr"));
+        }
+    }
+    if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        if reads_as_chinese(&text) {
+            return Some(owned(text, "gb18030"));
+        }
+    }
+    None
+}
+
+fn decode_utf32(rest: &[u8], big_endian: bool) -> Result<Decoded<'static>, DecodeError> {
+    let encoding = if big_endian { "utf-32be" } else { "utf-32le" };
+    let mut text = String::with_capacity(rest.len() / 4);
+    for (i, c) in rest.chunks(4).enumerate() {
+        let bad = || DecodeError::BrokenUtf32 {
+            encoding,
+            offset: 4 + i * 4,
+        };
+        let Ok(unit) = <[u8; 4]>::try_from(c) else {
+            return Err(bad());
+        };
+        let u = if big_endian {
+            u32::from_be_bytes(unit)
+        } else {
+            u32::from_le_bytes(unit)
+        };
+        text.push(char::from_u32(u).ok_or_else(bad)?);
+    }
+    if text.contains('\0') {
+        return Err(DecodeError::Binary {
+            offset: 4 + text.find('\0').unwrap_or(0) * 4,
+        });
+    }
+    Ok(Decoded {
+        text: Cow::Owned(text),
+        encoding,
+    })
+}
+
+/// Japanese: a fair share of (full-width) kana among the non-ASCII
+/// characters. Chinese bytes read as Shift_JIS give half-width katakana and
+/// rare kanji, almost never full-width kana.
+fn reads_as_japanese(text: &str) -> bool {
+    let mut non_ascii = 0usize;
+    let mut kana = 0usize;
+    let mut odd = 0usize;
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        let u = c as u32;
+        if (0x3041..=0x30FF).contains(&u) {
+            kana += 1;
+        } else if (0xFF61..=0xFF9F).contains(&u) || (0xE000..=0xF8FF).contains(&u) {
+            odd += 1;
+        }
+    }
+    non_ascii > 0 && kana * 5 >= non_ascii && odd * 20 <= non_ascii
+}
+
+/// The most common Hangul syllables of Korean text: they make up about half
+/// of any Korean article, and a few percent of Chinese bytes read as EUC-KR.
+const COMMON_HANGUL: &str = "이다는의에하고을를가한지서로기사어있습니대도으리자수해일국정인시보적요라게나부만것들과주상전거아제우면구년원그";
+
+/// Korean: nearly all non-ASCII characters Hangul, and many of them common.
+fn reads_as_korean(text: &str) -> bool {
+    let mut non_ascii = 0usize;
+    let mut hangul = 0usize;
+    let mut common = 0usize;
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            hangul += 1;
+            if COMMON_HANGUL.contains(c) {
+                common += 1;
+            }
+        }
+    }
+    hangul >= 2 && hangul * 10 >= non_ascii * 9 && common * 4 >= hangul
 }
 
 fn decode_utf16(
@@ -190,10 +301,18 @@ fn reads_as_chinese(text: &str) -> bool {
         }
         non_ascii += 1;
         let u = c as u32;
+        // Han, CJK and full-width punctuation, and the GB2312 symbols
+        // Chinese text uses: the middle dot of transliterated names
+        // (萨姆·奥尔特曼), × ÷, ℃ №, circled numbers, ★ ○ ● ■ △ and arrows.
         if (0x4E00..=0x9FFF).contains(&u)
             || (0x3000..=0x303F).contains(&u)
             || (0xFF00..=0xFFEF).contains(&u)
             || (0x2010..=0x206F).contains(&u)
+            || matches!(u, 0xB7 | 0xD7 | 0xF7 | 0x2103 | 0x2116)
+            || (0x2460..=0x2473).contains(&u)
+            || (0x2190..=0x2199).contains(&u)
+            || (0x25A0..=0x25CF).contains(&u)
+            || (0x2605..=0x2606).contains(&u)
         {
             plausible += 1;
         }
@@ -316,5 +435,54 @@ mod tests {
             .filter(|&b| b >= 0x80)
             .collect();
         assert!(decode(&b).is_err());
+    }
+}
+
+#[cfg(test)]
+mod more_encodings {
+    use super::*;
+
+    const ZH: &str = "国产大模型正在追赶OpenAI,通义千问和文心一言都取得了突破。";
+    const JA: &str = "日本の大規模言語モデルは、オープンAIに追いつこうとしている。";
+    const KO: &str = "한국의 대규모 언어 모델은 오픈AI를 따라잡으려고 하고 있습니다.";
+
+    #[test]
+    fn japanese_and_korean_are_read_as_themselves() {
+        let (sj, _, bad) = SHIFT_JIS.encode(JA);
+        assert!(!bad);
+        let d = decode(&sj).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), (JA, "shift_jis"));
+        let (kr, _, bad) = EUC_KR.encode(KO);
+        assert!(!bad);
+        let d = decode(&kr).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), (KO, "euc-kr"));
+        let (gb, _, _) = GB18030.encode(ZH);
+        assert_eq!(decode(&gb).unwrap().encoding, "gb18030");
+    }
+
+    #[test]
+    fn utf32_with_bom() {
+        let mut le = vec![0xFF, 0xFE, 0, 0];
+        let mut be = vec![0, 0, 0xFE, 0xFF];
+        for c in ZH.chars() {
+            le.extend_from_slice(&(c as u32).to_le_bytes());
+            be.extend_from_slice(&(c as u32).to_be_bytes());
+        }
+        assert_eq!(decode(&le).unwrap().text, ZH);
+        assert_eq!(decode(&be).unwrap().encoding, "utf-32be");
+        le.push(1);
+        assert!(matches!(decode(&le), Err(DecodeError::BrokenUtf32 { .. })));
+    }
+
+    #[test]
+    fn bom_then_gbk_and_short_names_with_a_middle_dot() {
+        let (gb, _, _) = GB18030.encode(ZH);
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend_from_slice(&gb);
+        assert_eq!(decode(&b).unwrap().text, ZH);
+        for s in ["萨姆·奥尔特曼", "萨姆·奥尔特曼说。\n"] {
+            let (gb, _, _) = GB18030.encode(s);
+            assert_eq!(decode(&gb).unwrap().text, s);
+        }
     }
 }

@@ -24,6 +24,7 @@ pub use decode::{decode, DecodeError, Decoded};
 pub use normalize::normalize;
 pub use passages::language;
 
+use crate::io_limits::{read_bounded, ReadError, SMALL_FILE_LIMIT};
 use crate::param::{invalid, ParamError};
 use crate::text::hex;
 use crate::{Corpus, DocMeta, Document, Skipped};
@@ -40,6 +41,9 @@ pub struct RawParams {
     pub max_file_mib: Option<u64>,
     /// The metadata sidecar's file name, at the corpus root.
     pub metadata_file: Option<String>,
+    /// Follow symbolic links that lead out of the corpus folder (default false:
+    /// such links are listed as skipped and not read).
+    pub follow_links_outside: Option<bool>,
 }
 
 /// The validated `[ingest]` section.
@@ -49,6 +53,7 @@ pub struct Params {
     pub en_max_han_share: f64,
     pub max_file_mib: u64,
     pub metadata_file: String,
+    pub follow_links_outside: bool,
 }
 
 impl RawParams {
@@ -86,6 +91,7 @@ impl RawParams {
             en_max_han_share: en,
             max_file_mib,
             metadata_file,
+            follow_links_outside: self.follow_links_outside.unwrap_or(false),
         })
     }
 }
@@ -123,16 +129,18 @@ pub fn read_document(
 
 /// The bytes of a corpus file, refusing files over `ingest.max_file_mib`.
 /// `Err` carries the reason it was skipped.
+/// The file is opened without blocking and must be a regular file (see
+/// [`crate::io_limits`]).
 pub fn read_source(path: &Path, params: &Params) -> Result<Vec<u8>, String> {
-    let md = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if md.len() > params.max_file_mib * 1024 * 1024 {
-        return Err(format!(
-            "too large: {} bytes (ingest.max_file_mib = {})",
-            md.len(),
+    match read_bounded(path, params.max_file_mib * 1024 * 1024) {
+        Ok(b) => Ok(b),
+        Err(ReadError::Io(e)) => Err(io_reason(&e)),
+        Err(ReadError::TooLarge { size, .. }) => Err(format!(
+            "too large: {size} bytes (ingest.max_file_mib = {})",
             params.max_file_mib
-        ));
+        )),
+        Err(e) => Err(format!("not read: {e}")),
     }
-    std::fs::read(path).map_err(|e| io_reason(&e))
 }
 
 /// Decode and split bytes already read (the cache and the fuzz tests use this).
@@ -168,10 +176,33 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The file a run folder holds to say stancemap made it (pruning deletes only
+/// folders that hold it).
+pub const RUN_MARKER: &str = ".stancemap-run";
+/// The file an output folder holds to say stancemap writes there (ingest never
+/// reads a folder that holds it, or a run folder, as corpus).
+pub const OUTPUT_MARKER: &str = ".stancemap-output";
+
 /// List the corpus: `.txt` and `.md` files, recursively, sorted by path.
 /// Problems with single entries (a symlink loop, an unreadable folder) come
-/// back as [`Skipped`].
+/// back as [`Skipped`]. Symbolic links that lead out of the corpus are not
+/// followed (see [`discover_with`] to allow them).
 pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Skipped>), IngestError> {
+    discover_links(root, false)
+}
+
+/// [`discover`] with the `[ingest]` settings (`follow_links_outside`).
+pub fn discover_with(
+    root: &Path,
+    params: &Params,
+) -> Result<(Vec<SourceFile>, Vec<Skipped>), IngestError> {
+    discover_links(root, params.follow_links_outside)
+}
+
+fn discover_links(
+    root: &Path,
+    follow_outside: bool,
+) -> Result<(Vec<SourceFile>, Vec<Skipped>), IngestError> {
     let md = std::fs::metadata(root).map_err(|source| IngestError::Root {
         path: root.to_path_buf(),
         source,
@@ -185,78 +216,130 @@ pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Skipped>), IngestEr
         path: root.to_path_buf(),
         source,
     })?;
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    let mut visited = HashSet::new();
-    if let Ok(c) = root.canonicalize() {
-        visited.insert(c);
-    }
-    walk(root, "", &mut visited, &mut files, &mut skipped);
+    let mut walker = Walker {
+        root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        follow_outside,
+        visited: HashSet::new(),
+        files: Vec::new(),
+        skipped: Vec::new(),
+    };
+    walker.visited.insert(walker.root.clone());
+    walker.walk(root, "");
+    let Walker {
+        mut files,
+        mut skipped,
+        ..
+    } = walker;
     files.sort_by(|a, b| a.id.cmp(&b.id));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, skipped))
 }
 
-fn walk(
-    dir: &Path,
-    prefix: &str,
-    visited: &mut HashSet<PathBuf>,
-    files: &mut Vec<SourceFile>,
-    skipped: &mut Vec<Skipped>,
-) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            skipped.push(Skipped {
-                path: if prefix.is_empty() {
-                    ".".to_string()
-                } else {
-                    prefix.trim_end_matches('/').to_string()
-                },
-                reason: format!("cannot list folder: {e}"),
-            });
+struct Walker {
+    root: PathBuf,
+    follow_outside: bool,
+    visited: HashSet<PathBuf>,
+    files: Vec<SourceFile>,
+    skipped: Vec<Skipped>,
+}
+
+/// Why a symbolic link is not followed, if it leads out of the corpus.
+fn outside_reason(root: &Path, path: &Path) -> Option<String> {
+    let target = path.canonicalize().ok()?;
+    (!target.starts_with(root)).then(|| {
+        "symbolic link leading out of the corpus: not followed \
+         (set ingest.follow_links_outside = true to read it)"
+            .to_string()
+    })
+}
+
+impl Walker {
+    fn skip(&mut self, path: String, reason: impl Into<String>) {
+        self.skipped.push(Skipped {
+            path,
+            reason: reason.into(),
+        });
+    }
+
+    fn walk(&mut self, dir: &Path, prefix: &str) {
+        let here = if prefix.is_empty() {
+            ".".to_string()
+        } else {
+            prefix.trim_end_matches('/').to_string()
+        };
+        if dir.join(OUTPUT_MARKER).exists() || dir.join(RUN_MARKER).exists() {
+            self.skip(
+                here,
+                "a stancemap output or run folder: not read as corpus (move the output out of the corpus)",
+            );
             return;
         }
-    };
-    let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    names.sort();
-    for path in names {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        let id = format!("{prefix}{name}");
-        let md = match std::fs::metadata(&path) {
-            Ok(md) => md,
+        let entries = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
             Err(e) => {
-                let is_link =
-                    std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                if is_link || is_text_name(&name) {
-                    let reason = if is_link {
-                        format!("broken or looping symbolic link: {e}")
-                    } else {
-                        io_reason(&e)
-                    };
-                    skipped.push(Skipped { path: id, reason });
-                }
-                continue;
+                self.skip(here, format!("cannot list folder: {e}"));
+                return;
             }
         };
-        if md.is_dir() {
-            let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
-            if !visited.insert(canon) {
-                skipped.push(Skipped {
-                    path: id,
-                    reason: "symbolic link loop: folder already read".into(),
-                });
+        let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        names.sort();
+        for path in names {
+            let Some(os_name) = path.file_name() else {
+                continue;
+            };
+            let lossy = os_name.to_string_lossy().into_owned();
+            if lossy.starts_with('.') {
                 continue;
             }
-            walk(&path, &format!("{id}/"), visited, files, skipped);
-        } else if md.is_file() && is_text_name(&name) {
-            files.push(SourceFile { id, path });
+            let id = format!("{prefix}{lossy}");
+            let lmd = std::fs::symlink_metadata(&path);
+            let is_link = lmd.as_ref().is_ok_and(|m| m.file_type().is_symlink());
+            let md = match std::fs::metadata(&path) {
+                Ok(md) => md,
+                Err(e) => {
+                    // A vanished non-text entry is no loss; anything else
+                    // (a broken link, a path longer than PATH_MAX, no
+                    // permission) is listed.
+                    if is_link || is_text_name(&lossy) || e.kind() != std::io::ErrorKind::NotFound {
+                        let reason = if is_link {
+                            format!("broken or looping symbolic link: {e}")
+                        } else if e.raw_os_error() == Some(libc::ENAMETOOLONG) {
+                            format!("path too long to open: {e}")
+                        } else {
+                            io_reason(&e)
+                        };
+                        self.skip(id, reason);
+                    }
+                    continue;
+                }
+            };
+            let wanted = md.is_dir() || (md.is_file() && is_text_name(&lossy));
+            if !wanted {
+                continue;
+            }
+            if os_name.to_str().is_none() {
+                self.skip(
+                    id,
+                    "name is not valid UTF-8: not read (rename it; two such names would merge)",
+                );
+                continue;
+            }
+            if is_link && !self.follow_outside {
+                if let Some(reason) = outside_reason(&self.root, &path) {
+                    self.skip(id, reason);
+                    continue;
+                }
+            }
+            if md.is_dir() {
+                let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
+                if !self.visited.insert(canon) {
+                    self.skip(id, "symbolic link loop: folder already read");
+                    continue;
+                }
+                self.walk(&path, &format!("{id}/"));
+            } else {
+                self.files.push(SourceFile { id, path });
+            }
         }
     }
 }
@@ -266,53 +349,105 @@ fn is_text_name(name: &str) -> bool {
     lower.ends_with(".txt") || lower.ends_with(".md")
 }
 
-/// Read the metadata sidecar, if present. A malformed sidecar is reported as
-/// skipped (the documents still run, without metadata).
+/// The allowed keys of a metadata entry.
+const META_KEYS: [&str; 4] = ["title", "date", "source", "language"];
+
+/// Read the metadata sidecar, if present. Problems are reported per entry: a
+/// bad entry loses its own metadata, never the others'. A sidecar that is not
+/// TOML at all is reported by position only: no message ever quotes the
+/// file (it may be a link to anything).
 pub fn read_metadata(root: &Path, params: &Params) -> (BTreeMap<String, DocMeta>, Option<Skipped>) {
+    let (map, problems) = read_metadata_all(root, params);
+    let problem = (!problems.is_empty()).then(|| Skipped {
+        path: params.metadata_file.clone(),
+        reason: problems.join("; "),
+    });
+    (map, problem)
+}
+
+/// [`read_metadata`] with every problem, one per entry.
+pub fn read_metadata_all(root: &Path, params: &Params) -> (BTreeMap<String, DocMeta>, Vec<String>) {
     let path = root.join(&params.metadata_file);
-    let text = match std::fs::read_to_string(&path) {
+    let not_used = |why: String| (BTreeMap::new(), vec![format!("metadata not used: {why}")]);
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && !params.follow_links_outside {
+        let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if let Some(reason) = outside_reason(&root_canon, &path) {
+            return not_used(reason);
+        }
+    }
+    let text = match crate::io_limits::read_text_bounded(&path, SMALL_FILE_LIMIT) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (BTreeMap::new(), None),
+        Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) && !is_link => {
+            return (BTreeMap::new(), Vec::new())
+        }
+        Err(e) => return not_used(e.to_string()),
+    };
+    let table: toml::Table = match toml::from_str(&text) {
+        Ok(t) => t,
         Err(e) => {
-            return (
-                BTreeMap::new(),
-                Some(Skipped {
-                    path: params.metadata_file.clone(),
-                    reason: format!("metadata not used: {e}"),
-                }),
-            )
+            let at = match e.span() {
+                Some(span) => {
+                    let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                    format!(" at line {line} (byte {})", span.start)
+                }
+                None => String::new(),
+            };
+            return not_used(format!(
+                "not valid TOML{at}; each entry is [\"file path\"] followed by title, date, source or language = \"text\""
+            ));
         }
     };
-    match toml::from_str::<BTreeMap<String, DocMeta>>(&text) {
-        Ok(map) => {
-            let bad_date = map
-                .iter()
-                .find(|(_, m)| m.date.as_deref().is_some_and(|d| !valid_date(d)));
-            match bad_date {
-                Some((k, m)) => (
-                    BTreeMap::new(),
-                    Some(Skipped {
-                        path: params.metadata_file.clone(),
-                        reason: format!(
-                            "metadata not used: [{k:?}] date = {:?}: expected YYYY-MM-DD or YYYY-MM",
-                            m.date.as_deref().unwrap_or_default()
-                        ),
-                    }),
-                ),
-                None => (map, None),
+    let mut map = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (name, value) in table {
+        match meta_entry(value) {
+            Ok(m) => {
+                map.insert(name, m);
+            }
+            Err(why) => problems.push(format!("entry [{name:?}] not used: {why}")),
+        }
+    }
+    (map, problems)
+}
+
+/// One entry of the sidecar. The reasons name keys and positions, never values.
+fn meta_entry(value: toml::Value) -> Result<DocMeta, String> {
+    let toml::Value::Table(t) = value else {
+        return Err(format!(
+            "expected a table (a [\"file path\"] header with keys), found {}",
+            value.type_str()
+        ));
+    };
+    let mut m = DocMeta::default();
+    for (key, v) in t {
+        let slot = match key.as_str() {
+            "title" => &mut m.title,
+            "date" => &mut m.date,
+            "source" => &mut m.source,
+            "language" => &mut m.language,
+            _ => return Err(format!("unknown key (allowed: {})", META_KEYS.join(", "))),
+        };
+        match v {
+            toml::Value::String(s) => *slot = Some(s),
+            toml::Value::Datetime(_) if key == "date" => return Err(
+                "date is not quoted: write it as a string, date = \"YYYY-MM-DD\" or \"YYYY-MM\""
+                    .into(),
+            ),
+            other => {
+                return Err(format!(
+                    "{key} must be a quoted string, found {}",
+                    other.type_str()
+                ))
             }
         }
-        Err(e) => (
-            BTreeMap::new(),
-            Some(Skipped {
-                path: params.metadata_file.clone(),
-                reason: format!(
-                    "metadata not used: {}",
-                    e.to_string().trim_end().replace('\n', " | ")
-                ),
-            }),
-        ),
     }
+    if let Some(d) = m.date.as_deref() {
+        if !valid_date(d) {
+            return Err("date is not a valid YYYY-MM-DD or YYYY-MM".into());
+        }
+    }
+    Ok(m)
 }
 
 fn valid_date(d: &str) -> bool {
@@ -323,7 +458,7 @@ fn valid_date(d: &str) -> bool {
 /// The whole ingest stage: discover, read the sidecar, decode and split every
 /// file in parallel, keep the sorted order.
 pub fn ingest(root: &Path, params: &Params) -> Result<Corpus, IngestError> {
-    let (files, mut skipped) = discover(root)?;
+    let (files, mut skipped) = discover_with(root, params)?;
     let (meta, meta_problem) = read_metadata(root, params);
     skipped.extend(meta_problem);
     let results: Vec<_> = files

@@ -16,8 +16,16 @@ struct Unit {
     text: String,
 }
 
+/// The longest passage, in bytes of normalised text. A longer line or block
+/// is split into several passages (each with the same line numbers), cut at
+/// the last space (or, failing that, the last sentence end, or any character)
+/// before the limit: nothing is dropped, and every later stage works on
+/// passages of bounded length.
+pub const MAX_PASSAGE_BYTES: usize = 32 * 1024;
+
 pub fn split(doc: &str, text: &str, markdown: bool, params: &Params) -> Vec<Passage> {
     let units = if markdown { blocks(text) } else { lines(text) };
+    let units = cap_units(units, MAX_PASSAGE_BYTES);
     let title = units.first().map(|u| u.text.clone()).unwrap_or_default();
     let mut in_comments = false;
     let mut prev_keyword_heading = false;
@@ -53,6 +61,57 @@ pub fn split(doc: &str, text: &str, markdown: bool, params: &Params) -> Vec<Pass
             }
         })
         .collect()
+}
+
+/// Split every unit longer than `max` bytes (see [`MAX_PASSAGE_BYTES`]).
+fn cap_units(units: Vec<Unit>, max: usize) -> Vec<Unit> {
+    if units.iter().all(|u| u.text.len() <= max) {
+        return units;
+    }
+    let mut out = Vec::with_capacity(units.len());
+    for u in units {
+        if u.text.len() <= max {
+            out.push(u);
+            continue;
+        }
+        let mut rest = u.text.as_str();
+        while !rest.is_empty() {
+            let (piece, next) = cut(rest, max);
+            out.push(Unit {
+                line_start: u.line_start,
+                line_end: u.line_end,
+                text: piece.to_string(),
+            });
+            rest = next;
+        }
+    }
+    out
+}
+
+/// The first piece of `s` (at most `max` bytes, not empty) and the rest,
+/// without the space the cut was made at.
+fn cut(s: &str, max: usize) -> (&str, &str) {
+    if s.len() <= max {
+        return (s, "");
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &s[..end];
+    if let Some(sp) = head.rfind(' ').filter(|&p| p >= max / 2) {
+        return (&s[..sp], &s[sp + 1..]);
+    }
+    if let Some((p, c)) = head
+        .char_indices()
+        .rev()
+        .take_while(|&(p, _)| p >= max / 2)
+        .find(|&(_, c)| matches!(c, '。' | '！' | '？' | '；' | '.' | '!' | '?' | ';'))
+    {
+        let at = p + c.len_utf8();
+        return (&s[..at], s[at..].trim_start_matches(' '));
+    }
+    (head, &s[end..])
 }
 
 fn raw_lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
@@ -760,5 +819,43 @@ Editor: Martin Kadiev\nKeywords: OpenAI,LLM,AI\n关键词\nOpenAI, GPT-5, 技术
         assert!(ps
             .iter()
             .all(|p| p.boilerplate == p.boilerplate_kind.is_some()));
+    }
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use super::*;
+
+    #[test]
+    fn long_units_are_split_not_dropped() {
+        let word = "abcdefghi ";
+        let long = word.repeat(10_000);
+        let long = long.trim_end();
+        let units = vec![Unit {
+            line_start: 3,
+            line_end: 3,
+            text: long.to_string(),
+        }];
+        let out = cap_units(units, 1000);
+        assert!(out.len() > 90);
+        assert!(out
+            .iter()
+            .all(|u| u.text.len() <= 1000 && u.line_start == 3));
+        let joined: Vec<&str> = out.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(joined.join(" "), long);
+        // No spaces: cut at a character boundary; Han text at a sentence end.
+        let han = "国产大模型正在追赶。".repeat(500);
+        let out = cap_units(
+            vec![Unit {
+                line_start: 1,
+                line_end: 1,
+                text: han.clone(),
+            }],
+            1000,
+        );
+        assert!(out
+            .iter()
+            .all(|u| u.text.len() <= 1000 && u.text.ends_with('。')));
+        assert_eq!(out.iter().map(|u| u.text.as_str()).collect::<String>(), han);
     }
 }

@@ -99,11 +99,24 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// A text cell a spreadsheet will not run as a formula: text starting with
-/// `=`, `+`, `-`, `@` or a tab gets a leading `'` (shown by no spreadsheet,
-/// kept by every one). Numbers are written as they are.
+/// A text cell a spreadsheet will not run as a formula (the OWASP CSV
+/// injection rules): text whose first visible character is `=`, `+`, `-`,
+/// `@`, `|` or `%` (or their full-width forms), after any spaces, tabs,
+/// line breaks, no-break or zero-width spaces and byte-order marks, or that
+/// starts with a tab or carriage return, gets a leading `'` (shown by no
+/// spreadsheet, kept by every one). Numbers are written as they are.
 fn text_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let invisible = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+    };
+    let first = s.trim_start_matches(invisible).chars().next();
+    let risky = matches!(
+        first,
+        Some('=' | '+' | '-' | '@' | '|' | '%' | '＝' | '＋' | '－' | '＠' | '｜' | '％')
+    ) || s.starts_with(['\t', '\r', '\n']);
+    if risky {
         format!("'{s}")
     } else {
         s.to_string()
@@ -238,5 +251,20 @@ mod tests {
         assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(text_cell("- a list item"), "'- a list item");
         assert_eq!(text_cell("OpenAI"), "OpenAI");
+        for s in [
+            "  =1+1",
+            "\u{A0}=1+1",
+            "\u{200B}=1+1",
+            "\u{FEFF}@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "|cmd",
+            "%0A=1",
+            "＝1+1",
+            "\u{3000}+1",
+        ] {
+            assert!(text_cell(s).starts_with('\''), "{s:?}");
+        }
+        assert_eq!(text_cell("a = b"), "a = b");
     }
 }

@@ -8,10 +8,38 @@ use super::data::label_str;
 use super::{clip, place, spans, totals, Params, View};
 use crate::Lang;
 
-/// Escape Markdown's inline syntax (and table pipes).
+/// A code span that holds `s` whatever it contains: the fence is longer than
+/// any run of backticks inside, line breaks and control characters become
+/// spaces (a code span never renders HTML).
+pub fn code(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with(['`', ' ']) || s.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// Escape Markdown's inline syntax (and table pipes); line breaks and control
+/// characters become spaces (a name with a line break cannot start a block).
 pub fn md(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
+        if c.is_control() {
+            o.push(' ');
+            continue;
+        }
         if matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
@@ -162,7 +190,7 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
                 {
                     if let Some(&i) = view.index.get(r) {
                         let p = view.passages[i];
-                        let _ = writeln!(w, "- {} — `{}`", md(&clip(&p.text, 280)), place(p));
+                        let _ = writeln!(w, "- {} — {}", md(&clip(&p.text, 280)), code(&place(p)));
                     }
                 }
                 let _ = writeln!(w);
@@ -188,11 +216,11 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
                     .collect();
                 let _ = writeln!(
                     w,
-                    "{}. **{:+.2} {}** `{}`  \n   {}  \n   evidence: {}\n",
+                    "{}. **{:+.2} {}** {}  \n   {}  \n   evidence: {}\n",
                     k + 1,
                     ts.score,
                     label_str(ts.label),
-                    place(p),
+                    code(&place(p)),
                     highlighted(&p.text, &ts.evidence),
                     if ev.is_empty() {
                         "none".into()
@@ -219,7 +247,7 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
             "| {} | {} | {} | {} |",
             md(&d.id),
             md(d.meta.title.as_deref().unwrap_or("")),
-            d.meta.date.as_deref().unwrap_or("undated"),
+            md(d.meta.date.as_deref().unwrap_or("undated")),
             d.passages.len()
         );
         for (t, _, _) in &tot {
@@ -239,7 +267,7 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
     if !corpus.skipped.is_empty() {
         let _ = writeln!(w, "\n## Skipped files · 跳过的文件\n");
         for s in &corpus.skipped {
-            let _ = writeln!(w, "- `{}`: {}", s.path, md(&s.reason));
+            let _ = writeln!(w, "- {}: {}", code(&s.path), md(&s.reason));
         }
     }
     let _ = writeln!(w, "\nData beside this file: passages.jsonl, passages.csv, themes.json, stance.json, manifest.json.");

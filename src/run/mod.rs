@@ -22,7 +22,7 @@ use crate::{Corpus, Lang, Skipped};
 
 pub use featurize_only::{featurize_corpus, FeaturizeOutcome};
 pub use publish::Lock;
-use publish::{clean_incomplete, new_run_id, prune_runs, publish_latest};
+use publish::{check_output, clean_incomplete, mark_output, new_run_id, prune_runs, publish_run};
 
 /// Why a run did not complete. Each maps to an exit code.
 #[derive(Debug, thiserror::Error)]
@@ -182,8 +182,10 @@ impl CorpusSummary {
 /// The nightly job.
 pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError> {
     let out = &config.output;
+    check_output(out)?;
     fs::create_dir_all(out).map_err(out_err(out))?;
     let _lock = Lock::acquire(out)?;
+    mark_output(out);
     clean_incomplete(out);
 
     let started = chrono::Utc::now();
@@ -253,9 +255,13 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
         }
     };
 
-    let run_dir = out.join(&run_id);
-    fs::rename(&tmp, &run_dir).map_err(out_err(&run_dir))?;
-    let latest = publish_latest(out, &run_id)?;
+    let (run_dir, latest) = match publish_run(out, &tmp, &run_id) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
     prune_runs(out, config.keep_runs, &run_id);
     Ok(RunOutcome {
         run_dir,

@@ -238,11 +238,13 @@ impl RawParams {
             .collect();
         let mut extra_entries = Vec::new();
         for path in &lexicons {
-            let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-                path: path.clone(),
-                what: " lexicon",
-                source,
-            })?;
+            let text =
+                crate::io_limits::read_text_bounded(path, crate::io_limits::SMALL_FILE_LIMIT)
+                    .map_err(|source| LoadError::Read {
+                        path: path.clone(),
+                        what: " lexicon",
+                        source,
+                    })?;
             let entries =
                 lexicon::parse_tsv(&text, Source::Domain).map_err(|(line, message)| {
                     LoadError::Parse {
