@@ -140,3 +140,13 @@ impl From<&Passage> for PassageRef {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn analysis_version_is_derived_by_the_build_script() {
+        let v = crate::featurize::ANALYSIS_VERSION;
+        assert_eq!(v.len(), 16, "{v}");
+        assert!(v.bytes().all(|b| b.is_ascii_hexdigit()), "{v}");
+    }
+}

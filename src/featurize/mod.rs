@@ -233,9 +233,10 @@ pub(crate) fn bridged(concept: &str, own: &str) -> String {
     format!("{concept}{BRIDGE_MARK}{own}")
 }
 
-/// Changes whenever the analysis of a text changes without a change to the
-/// word lists or the params: the incremental cache keys on it.
-pub const ANALYSIS_VERSION: u32 = 3;
+/// Changes whenever the analysis of a text may change: derived by `build.rs`
+/// from the analysis sources and the compiled-in data files (never bumped by
+/// hand). The incremental cache keys on it.
+pub const ANALYSIS_VERSION: &str = env!("STANCEMAP_ANALYSIS_VERSION");
 
 /// Whether passages are bilingual enough for the bridges (glossary concepts,
 /// CC-CEDICT), from their keys: a passage is Chinese when at least 60% of
