@@ -192,9 +192,9 @@ enum Failure {
     #[error(transparent)]
     Stance(#[from] StanceError),
     #[error(transparent)]
-    ThemesEval(#[from] stancemap::themes::eval_run::EvalError),
+    ThemesEval(#[from] stancemap::themes::eval_run::ThemesEvalError),
     #[error(transparent)]
-    StanceEval(#[from] stancemap::stance::eval::EvalError),
+    StanceEval(#[from] stancemap::stance::eval::StanceEvalError),
     #[error("cannot print the configuration: {0}")]
     Print(String),
 }

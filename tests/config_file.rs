@@ -71,3 +71,23 @@ fn every_documented_key_is_valid_and_every_key_is_documented() {
     );
     assert!(documented.len() > 40, "{documented:?}");
 }
+
+#[test]
+fn report_terms_shown_reads_its_old_name_too() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (text, n) in [
+        ("[report]\nterms_shown = 5\n", 5),
+        ("[report]\ntop_terms = 6\n", 6),
+    ] {
+        let c = RawConfig::from_toml(text, Path::new("t.toml"))
+            .unwrap()
+            .check(base)
+            .unwrap();
+        assert_eq!(c.report.top_terms, n, "{text}");
+    }
+    let e = RawConfig::from_toml("[report]\nterms_shown = 0\n", Path::new("t.toml"))
+        .unwrap()
+        .check(base)
+        .unwrap_err();
+    assert!(e.to_string().contains("report.terms_shown"), "{e}");
+}
