@@ -2,7 +2,8 @@
 """VADER and SnowNLP on the same passages as stancemap's stance evaluation.
 
     python3 -m venv .venv && .venv/bin/pip install -r benches/requirements-stance.txt
-    cargo run --release --example stance_eval -- DATA_DIR     # writes target/stance_eval/dev_predictions.jsonl
+    mkdir -p target/stance_eval && cargo run --release -- eval stance --data DATA_DIR \
+        --predictions target/stance_eval/dev_predictions.jsonl
     .venv/bin/python benches/stance_baselines.py [DATA_DIR] [target/stance_eval/dev_predictions.jsonl]
 
 Whole-passage sentiment -> per-target stance, the only mapping these tools allow:

@@ -83,6 +83,7 @@ impl RawConfig {
     /// against `base` (the config file's directory).
     pub fn check(self, base: &Path) -> Result<Config, ConfigError> {
         let keep_runs = ranged("keep_runs", self.keep_runs, 7, 1, 1000)?;
+        let ingest = self.ingest.check()?;
         Ok(Config {
             corpus: self
                 .corpus
@@ -92,8 +93,11 @@ impl RawConfig {
                 .map_or_else(|| PathBuf::from("reports"), |p| relative_to(base, p)),
             seed: self.seed.unwrap_or(42),
             keep_runs,
-            ingest: self.ingest.check()?,
-            featurize: self.featurize.check(base)?,
+            featurize: self
+                .featurize
+                .check(base)?
+                .with_lang_shares(ingest.lang_shares()),
+            ingest,
             themes: self.themes.check()?,
             stance: self.stance.check(base)?,
             report: self.report.check()?,

@@ -55,6 +55,46 @@ impl std::fmt::Display for Lang {
     }
 }
 
+/// How a passage's language is told from the share of Han characters among
+/// its Han and Latin letters (`[ingest] zh_min_han_share`,
+/// `en_max_han_share`): ingest labels passages with it, and featurize tells
+/// with it whether a corpus is bilingual. One rule, asked by both.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LangShares {
+    /// Chinese at or above this share.
+    pub zh_min: f64,
+    /// English at or below this share; mixed in between.
+    pub en_max: f64,
+}
+
+impl LangShares {
+    /// The `[ingest]` defaults.
+    pub const DEFAULT: LangShares = LangShares {
+        zh_min: 0.6,
+        en_max: 0.2,
+    };
+
+    pub fn classify(self, han_share: f64) -> Lang {
+        if han_share >= self.zh_min {
+            Lang::Zh
+        } else if han_share <= self.en_max {
+            Lang::En
+        } else {
+            Lang::Mixed
+        }
+    }
+}
+
+/// Whether a corpus with `zh` Chinese and `en` English passages among `n`
+/// is bilingual enough for the rules that join the languages (the glossary
+/// bridge, the CC-CEDICT fallback, the themes' shared-term weight): each
+/// language has at least 2% of the passages, and at least 3. Four English
+/// titles among 20,000 Chinese ones do not make a bilingual corpus.
+pub fn is_bilingual(zh: usize, en: usize, n: usize) -> bool {
+    let need = (0.02 * n as f64).max(3.0);
+    zh as f64 >= need && en as f64 >= need
+}
+
 /// Metadata of one document, from the corpus sidecar (`metadata.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -139,5 +179,29 @@ impl From<&Passage> for PassageRef {
             line_start: p.line_start,
             line_end: p.line_end,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_shares_and_the_bilingual_rule() {
+        let s = LangShares::DEFAULT;
+        assert_eq!(s.classify(0.6), Lang::Zh);
+        assert_eq!(s.classify(0.2), Lang::En);
+        assert_eq!(s.classify(0.4), Lang::Mixed);
+        assert!(is_bilingual(3, 3, 100));
+        assert!(!is_bilingual(2, 50, 100));
+        assert!(!is_bilingual(19, 981, 1000));
+        assert!(is_bilingual(20, 980, 1000));
+    }
+
+    #[test]
+    fn analysis_version_is_derived_by_the_build_script() {
+        let v = crate::featurize::ANALYSIS_VERSION;
+        assert_eq!(v.len(), 16, "{v}");
+        assert!(v.bytes().all(|b| b.is_ascii_hexdigit()), "{v}");
     }
 }

@@ -10,7 +10,10 @@ use clap::{Args, Parser, Subcommand};
 
 use stancemap::config::{Config, ConfigError, RawConfig, DEFAULT_CONFIG_FILE};
 use stancemap::featurize::Featurizer;
+use stancemap::ingest::DecodeError;
+use stancemap::param::LoadError;
 use stancemap::run::{self, RunError};
+use stancemap::stance::StanceError;
 
 /// `println!` that gives up quietly when stdout is closed (`stancemap ... | head`).
 macro_rules! say {
@@ -137,7 +140,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -145,41 +148,77 @@ fn main() -> ExitCode {
     init_logging(&cli.global);
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure { message, code }) => {
-            eprintln!("stancemap: error: {message}");
-            ExitCode::from(code)
+        Err(failure) => {
+            eprintln!("stancemap: error: {}", error_chain(&failure));
+            ExitCode::from(failure.exit_code())
         }
     }
 }
 
-struct Failure {
-    message: String,
-    code: u8,
+/// Exit codes: 0 success, 1 the run (or an evaluation) failed, 2 usage,
+/// config or input error, 3 another run holds the lock.
+const EXIT_FAILED: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_LOCKED: u8 = 3;
+
+/// Why a command failed: every error a command can end with, each mapped to
+/// its exit code in one place ([`Failure::exit_code`]).
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// Flags that cannot be used together or a value a flag does not take.
+    #[error("{0}")]
+    Usage(String),
+    /// A file named on the command line that cannot be read (or is not a
+    /// bounded regular file).
+    #[error("{name}: {source}")]
+    InputRead {
+        name: String,
+        #[source]
+        source: stancemap::io_limits::ReadError,
+    },
+    #[error("{name}: {source}")]
+    Decode {
+        name: String,
+        #[source]
+        source: DecodeError,
+    },
+    #[error("standard input: {0}")]
+    Stdin(#[source] std::io::Error),
+    #[error(transparent)]
+    Stance(#[from] StanceError),
+    #[error(transparent)]
+    ThemesEval(#[from] stancemap::themes::eval_run::ThemesEvalError),
+    #[error(transparent)]
+    StanceEval(#[from] stancemap::stance::eval::StanceEvalError),
+    #[error("cannot print the configuration: {0}")]
+    Print(String),
 }
 
-impl From<RunError> for Failure {
-    fn from(e: RunError) -> Self {
-        Failure {
-            code: e.exit_code() as u8,
-            message: error_chain(&e),
-        }
-    }
-}
-
-impl From<ConfigError> for Failure {
-    fn from(e: ConfigError) -> Self {
-        Failure {
-            code: 2,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<stancemap::param::LoadError> for Failure {
-    fn from(e: stancemap::param::LoadError) -> Self {
-        Failure {
-            code: 2,
-            message: e.to_string(),
+impl Failure {
+    /// The one mapping from error to exit code.
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Config(_)
+            | Failure::Load(_)
+            | Failure::Usage(_)
+            | Failure::InputRead { .. }
+            | Failure::Decode { .. }
+            | Failure::Stance(_) => EXIT_USAGE,
+            // A corpus that is not there is the user's to fix, as is a word
+            // list or lexicon the config names.
+            Failure::Run(RunError::Load(_) | RunError::Ingest(_)) => EXIT_USAGE,
+            Failure::Run(RunError::Locked { .. }) => EXIT_LOCKED,
+            Failure::Run(RunError::Output { .. } | RunError::Themes(_) | RunError::Report(_))
+            | Failure::Stdin(_)
+            | Failure::ThemesEval(_)
+            | Failure::StanceEval(_)
+            | Failure::Print(_) => EXIT_FAILED,
         }
     }
 }
@@ -258,14 +297,12 @@ fn parent(path: &Path) -> PathBuf {
 
 fn check_threads(n: Option<usize>) -> Result<(), Failure> {
     match n {
-        Some(0) => Err(Failure {
-            code: 2,
-            message: "--threads 0: give a number of threads, at least 1".into(),
-        }),
-        Some(n) if n > MAX_THREADS => Err(Failure {
-            code: 2,
-            message: format!("--threads {n}: at most {MAX_THREADS} (the default uses every core)"),
-        }),
+        Some(0) => Err(Failure::Usage(
+            "--threads 0: give a number of threads, at least 1".into(),
+        )),
+        Some(n) if n > MAX_THREADS => Err(Failure::Usage(format!(
+            "--threads {n}: at most {MAX_THREADS} (the default uses every core)"
+        ))),
         _ => Ok(()),
     }
 }
@@ -307,23 +344,18 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 Some(p) if p == Path::new("-") => ("standard input".to_string(), read_stdin()?),
                 Some(p) => (
                     p.display().to_string(),
-                    stancemap::io_limits::read_bounded(p, 512 << 20).map_err(|e| Failure {
-                        code: 2,
-                        message: format!("{}: {e}", p.display()),
+                    stancemap::io_limits::read_bounded(p, 512 << 20).map_err(|source| {
+                        Failure::InputRead {
+                            name: p.display().to_string(),
+                            source,
+                        }
                     })?,
                 ),
             };
             let text = stancemap::ingest::decode(&bytes)
-                .map_err(|e| Failure {
-                    code: 2,
-                    message: format!("{name}: {e}"),
-                })?
+                .map_err(|source| Failure::Decode { name, source })?
                 .text;
-            let value = stancemap::stance::score_command(&config.stance, target.as_deref(), &text)
-                .map_err(|e| Failure {
-                    code: 2,
-                    message: e.to_string(),
-                })?;
+            let value = stancemap::stance::score_command(&config.stance, target.as_deref(), &text)?;
             say!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
@@ -340,22 +372,15 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                     limit,
                 } => {
                     use stancemap::themes::eval_run;
-                    let fail = |e: eval_run::EvalError| Failure {
-                        code: 1,
-                        message: e.to_string(),
-                    };
-                    let path = eval_run::resolve(&dataset, &data).map_err(fail)?;
-                    let ds = eval_run::load(&path, limit).map_err(fail)?;
+                    let path = eval_run::resolve(&dataset, &data)?;
+                    let ds = eval_run::load(&path, limit)?;
                     let json = match &ds {
                         eval_run::Dataset::Labelled(l) => {
                             let k =
                                 k.or(eval_run::default_k(&dataset, false)).ok_or_else(|| {
-                                    Failure {
-                                        code: 2,
-                                        message: format!(
-                                            "{dataset}: give --k (the number of themes)"
-                                        ),
-                                    }
+                                    Failure::Usage(format!(
+                                        "{dataset}: give --k (the number of themes)"
+                                    ))
                                 })?;
                             let r = eval_run::evaluate_labelled(
                                 l,
@@ -363,8 +388,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                                 &config.featurize,
                                 &config.themes,
                                 config.seed,
-                            )
-                            .map_err(fail)?;
+                            )?;
                             serde_json::to_string_pretty(&r)
                         }
                         eval_run::Dataset::Parallel(p) => {
@@ -375,8 +399,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                                 &config.featurize,
                                 &config.themes,
                                 config.seed,
-                            )
-                            .map_err(fail)?;
+                            )?;
                             serde_json::to_string_pretty(&r)
                         }
                     };
@@ -395,11 +418,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                         &dev,
                         &data,
                         predictions.as_deref(),
-                    )
-                    .map_err(|e| Failure {
-                        code: 1,
-                        message: e.to_string(),
-                    })?;
+                    )?;
                     say!("{}", report.trim_end());
                 }
             }
@@ -410,15 +429,11 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             if !print {
                 say!("stancemap config --print shows the resolved configuration (defaults, then the file, then flags).");
             } else {
-                let mut value = serde_json::to_value(&config).map_err(|e| Failure {
-                    code: 1,
-                    message: e.to_string(),
-                })?;
+                let mut value =
+                    serde_json::to_value(&config).map_err(|e| Failure::Print(e.to_string()))?;
                 drop_nulls(&mut value);
-                let text = toml::to_string_pretty(&value).map_err(|e| Failure {
-                    code: 1,
-                    message: e.to_string(),
-                })?;
+                let text =
+                    toml::to_string_pretty(&value).map_err(|e| Failure::Print(e.to_string()))?;
                 say!("{}", text.trim_end());
             }
             Ok(())
@@ -443,10 +458,7 @@ fn read_stdin() -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
-        .map_err(|e| Failure {
-            code: 1,
-            message: format!("standard input: {e}"),
-        })?;
+        .map_err(Failure::Stdin)?;
     Ok(bytes)
 }
 

@@ -73,6 +73,10 @@ pub struct Params {
     pub glossary: Vec<PathBuf>,
     pub builtin_glossary: bool,
     pub cedict_fallback: Cedict,
+    /// Ingest's language thresholds, which the bilingual test uses (set by
+    /// the config from `[ingest]`; not a key of `[featurize]`).
+    #[serde(skip)]
+    pub lang_shares: crate::LangShares,
 }
 
 /// When the CC-CEDICT fallback bridge is used.
@@ -148,7 +152,17 @@ impl RawParams {
             glossary: resolve(self.glossary),
             builtin_glossary: self.builtin_glossary.unwrap_or(true),
             cedict_fallback,
+            lang_shares: crate::LangShares::DEFAULT,
         })
+    }
+}
+
+impl Params {
+    /// These params with ingest's language thresholds (the config composes
+    /// the two sections; featurize asks the same rule as ingest).
+    pub fn with_lang_shares(mut self, shares: crate::LangShares) -> Self {
+        self.lang_shares = shares;
+        self
     }
 }
 
@@ -233,18 +247,18 @@ pub(crate) fn bridged(concept: &str, own: &str) -> String {
     format!("{concept}{BRIDGE_MARK}{own}")
 }
 
-/// Changes whenever the analysis of a text changes without a change to the
-/// word lists or the params: the incremental cache keys on it.
-pub const ANALYSIS_VERSION: u32 = 3;
+/// Changes whenever the analysis of a text may change: derived by `build.rs`
+/// from the analysis sources and the compiled-in data files (never bumped by
+/// hand). The incremental cache keys on it.
+pub const ANALYSIS_VERSION: &str = env!("STANCEMAP_ANALYSIS_VERSION");
 
 /// Whether passages are bilingual enough for the bridges (glossary concepts,
-/// CC-CEDICT), from their keys: a passage is Chinese when at least 60% of
-/// its word tokens are Chinese words, English when at most 20% are
-/// (ingest's thresholds; a bridged word, or a word of a glossary phrase,
-/// counts as itself; the phrase's concept and `~` keys do not count); the
-/// corpus is bilingual when each language has at least 2% of the passages,
-/// and 3.
-fn bilingual(parts: &[Part<'_>]) -> bool {
+/// CC-CEDICT), from their keys: a passage's language is told by ingest's
+/// thresholds ([`crate::LangShares`]) on the share of its word tokens that
+/// are Chinese words (a bridged word, or a word of a glossary phrase, counts
+/// as itself; the phrase's concept and `~` keys do not count); the corpus is
+/// bilingual by [`crate::is_bilingual`].
+fn bilingual(parts: &[Part<'_>], shares: crate::LangShares) -> bool {
     let (zh, en, n) = parts
         .par_iter()
         .map(|part| {
@@ -263,18 +277,16 @@ fn bilingual(parts: &[Part<'_>]) -> bool {
                 if han + latin == 0 {
                     continue;
                 }
-                let share = f64::from(han) / f64::from(han + latin);
-                if share >= 0.6 {
-                    zh += 1;
-                } else if share <= 0.2 {
-                    en += 1;
+                match shares.classify(f64::from(han) / f64::from(han + latin)) {
+                    crate::Lang::Zh => zh += 1,
+                    crate::Lang::En => en += 1,
+                    crate::Lang::Mixed => {}
                 }
             }
             (zh, en, n)
         })
         .reduce(|| (0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
-    let need = (0.02 * n as f64).max(3.0);
-    zh as f64 >= need && en as f64 >= need
+    crate::is_bilingual(zh, en, n)
 }
 
 /// Whether a key counts as a Chinese word (`Some(true)`), an English one
@@ -397,6 +409,7 @@ pub struct Featurizer {
     analyzer: Analyzer,
     cedict: Cedict,
     weighting: Weighting,
+    lang_shares: crate::LangShares,
 }
 
 /// Passages are handed to the workers in batches of at most this many
@@ -520,6 +533,7 @@ impl Featurizer {
             analyzer,
             cedict: params.cedict_fallback,
             weighting: params.weighting,
+            lang_shares: params.lang_shares,
         })
     }
 
@@ -714,7 +728,7 @@ impl Featurizer {
     /// keys resolved into one vocabulary (sorted: column order), then
     /// document frequencies, pruning, IDF, the matrix and the display forms.
     fn weigh_parts(&self, parts: Vec<Part<'_>>, in_df: &[bool]) -> Features {
-        let two_languages = bilingual(&parts);
+        let two_languages = bilingual(&parts, self.lang_shares);
         let cedict = match self.cedict {
             Cedict::On => true,
             Cedict::Off => false,
@@ -1175,9 +1189,9 @@ mod tests {
                 surfaces: Vec::new(),
             }]
         };
-        assert!(!bilingual(&rows(50, 0)));
-        assert!(!bilingual(&rows(50, 2)));
-        assert!(bilingual(&rows(50, 4)));
+        assert!(!bilingual(&rows(50, 0), crate::LangShares::DEFAULT));
+        assert!(!bilingual(&rows(50, 2), crate::LangShares::DEFAULT));
+        assert!(bilingual(&rows(50, 4), crate::LangShares::DEFAULT));
     }
 
     #[cfg(feature = "cedict")]

@@ -96,6 +96,16 @@ impl RawParams {
     }
 }
 
+impl Params {
+    /// The language thresholds, as the stages after ingest ask for them.
+    pub fn lang_shares(&self) -> crate::LangShares {
+        crate::LangShares {
+            zh_min: self.zh_min_han_share,
+            en_max: self.en_max_han_share,
+        }
+    }
+}
+
 /// What stops ingest as a whole (every per-file problem is a [`Skipped`]).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {

@@ -170,14 +170,9 @@ pub fn language(text: &str, params: &Params) -> Lang {
     if han + latin == 0 {
         return Lang::En;
     }
-    let share = han as f64 / (han + latin) as f64;
-    if share >= params.zh_min_han_share {
-        Lang::Zh
-    } else if share <= params.en_max_han_share {
-        Lang::En
-    } else {
-        Lang::Mixed
-    }
+    params
+        .lang_shares()
+        .classify(han as f64 / (han + latin) as f64)
 }
 
 /// Han characters and other letters in `text`.

@@ -34,8 +34,10 @@ pub struct RawParams {
     pub chart_width: Option<i64>,
     /// Chart height; the top-terms small multiples grow taller with the theme count.
     pub chart_height: Option<i64>,
-    /// Terms per language shown for each theme (charts and tables).
-    pub top_terms: Option<i64>,
+    /// Terms per language shown for each theme (charts and tables), of the
+    /// `[themes] top_terms` kept. Was `top_terms` here too, which is still read.
+    #[serde(alias = "top_terms")]
+    pub terms_shown: Option<i64>,
     /// Representative passages listed for each theme.
     pub representative_passages: Option<i64>,
     /// Passages with the strongest stance listed for each target.
@@ -47,6 +49,8 @@ pub struct RawParams {
 pub struct Params {
     pub chart_width: u32,
     pub chart_height: u32,
+    /// `terms_shown` in the config.
+    #[serde(rename = "terms_shown")]
     pub top_terms: usize,
     pub representative_passages: usize,
     pub strongest_passages: usize,
@@ -83,8 +87,8 @@ impl RawParams {
                 4000,
             )?,
             top_terms: ranged(
-                "report.top_terms",
-                self.top_terms,
+                "report.terms_shown",
+                self.terms_shown,
                 d.top_terms as i64,
                 1,
                 30,

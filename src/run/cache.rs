@@ -71,7 +71,7 @@ pub struct DocCache {
 pub fn fingerprint(config: &Config) -> String {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
-    h.update(crate::featurize::ANALYSIS_VERSION.to_le_bytes());
+    h.update(crate::featurize::ANALYSIS_VERSION);
     h.update(serde_json::to_string(&config.ingest).unwrap_or_default());
     h.update(serde_json::to_string(&config.featurize).unwrap_or_default());
     for list in [

@@ -24,7 +24,7 @@ pub use featurize_only::{featurize_corpus, FeaturizeOutcome};
 pub use publish::Lock;
 use publish::{check_output, clean_incomplete, mark_output, new_run_id, prune_runs, publish_run};
 
-/// Why a run did not complete. Each maps to an exit code.
+/// Why a run did not complete (the command line maps each to an exit code).
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(transparent)]
@@ -43,18 +43,6 @@ pub enum RunError {
     Report(#[from] crate::report::ReportError),
     #[error("another run holds the lock on {}: {holder}", path.display())]
     Locked { path: PathBuf, holder: String },
-}
-
-impl RunError {
-    /// 1 a failure of the run, 2 a config error or a corpus that is not there,
-    /// 3 the lock is held.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            RunError::Load(_) | RunError::Ingest(_) => 2,
-            RunError::Locked { .. } => 3,
-            _ => 1,
-        }
-    }
 }
 
 pub(crate) fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {

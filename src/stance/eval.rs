@@ -121,21 +121,21 @@ pub struct DevPrediction {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum EvalError {
+pub enum StanceEvalError {
     #[error("{path}: {message}")]
     Data { path: String, message: String },
     #[error(transparent)]
     Load(#[from] crate::param::LoadError),
 }
 
-fn data_err(path: &Path, message: impl Into<String>) -> EvalError {
-    EvalError::Data {
+fn data_err(path: &Path, message: impl Into<String>) -> StanceEvalError {
+    StanceEvalError::Data {
         path: path.display().to_string(),
         message: message.into(),
     }
 }
 
-fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, EvalError> {
+fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, StanceEvalError> {
     let text = std::fs::read_to_string(path).map_err(|e| data_err(path, e.to_string()))?;
     text.lines()
         .enumerate()
@@ -196,7 +196,7 @@ pub fn dev_eval(
 }
 
 /// Load the dev labels.
-pub fn load_dev(path: &Path) -> Result<Vec<DevRow>, EvalError> {
+pub fn load_dev(path: &Path) -> Result<Vec<DevRow>, StanceEvalError> {
     read_jsonl(path)
 }
 
@@ -265,7 +265,11 @@ fn slug(t: &str) -> String {
 
 /// Out-of-domain stance: one scorer per dataset target, NONE = neutral or
 /// not concerned.
-pub fn ood_stance(params: &Params, path: &Path, dataset: &str) -> Result<OodResult, EvalError> {
+pub fn ood_stance(
+    params: &Params,
+    path: &Path,
+    dataset: &str,
+) -> Result<OodResult, StanceEvalError> {
     let rows: Vec<StanceRow> = read_jsonl(path)?;
     let mut targets: Vec<String> = rows.iter().map(|r| r.target.clone()).collect();
     targets.sort();
@@ -335,7 +339,7 @@ pub fn polarity(
     path: &Path,
     dataset: &str,
     split: Option<&str>,
-) -> Result<PolarityResult, EvalError> {
+) -> Result<PolarityResult, StanceEvalError> {
     let rows: Vec<PolarityRow> = read_jsonl(path)?;
     let mut p = params.clone();
     p.targets = vec![TargetSpec {
@@ -438,7 +442,7 @@ pub fn report(
     dev_labels: &Path,
     data_dir: &Path,
     predictions: Option<&Path>,
-) -> Result<String, EvalError> {
+) -> Result<String, StanceEvalError> {
     use std::fmt::Write;
     let mut md = String::new();
     let rows = load_dev(dev_labels)?;

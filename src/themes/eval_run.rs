@@ -18,7 +18,7 @@ use crate::featurize::{self, Featurizer};
 use crate::{ingest, Lang, Passage};
 
 #[derive(Debug, thiserror::Error)]
-pub enum EvalError {
+pub enum ThemesEvalError {
     #[error("data set {}: {message}", path.display())]
     Data { path: PathBuf, message: String },
     #[error(transparent)]
@@ -27,8 +27,8 @@ pub enum EvalError {
     Themes(#[from] ThemesError),
 }
 
-fn data_err(path: &Path, message: impl Into<String>) -> EvalError {
-    EvalError::Data {
+fn data_err(path: &Path, message: impl Into<String>) -> ThemesEvalError {
+    ThemesEvalError::Data {
         path: path.to_path_buf(),
         message: message.into(),
     }
@@ -36,7 +36,7 @@ fn data_err(path: &Path, message: impl Into<String>) -> EvalError {
 
 /// A data set name or path -> its JSONL file: a file as is; a folder's single
 /// `.jsonl`; else `data_dir/NAME`.
-pub fn resolve(name: &str, data_dir: &Path) -> Result<PathBuf, EvalError> {
+pub fn resolve(name: &str, data_dir: &Path) -> Result<PathBuf, ThemesEvalError> {
     let direct = PathBuf::from(name);
     let path = if direct.exists() {
         direct
@@ -112,7 +112,7 @@ fn field<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
 }
 
 /// Read a JSONL data set (at most `limit` rows, from the top).
-pub fn load(path: &Path, limit: Option<usize>) -> Result<Dataset, EvalError> {
+pub fn load(path: &Path, limit: Option<usize>) -> Result<Dataset, ThemesEvalError> {
     let text = std::fs::read_to_string(path).map_err(|e| data_err(path, e.to_string()))?;
     let name = path
         .parent()
@@ -217,7 +217,7 @@ fn run(
     featurize: &featurize::Params,
     params: &Params,
     seed: u64,
-) -> Result<Run, EvalError> {
+) -> Result<Run, ThemesEvalError> {
     let t0 = Instant::now();
     let passages = passages(name, texts);
     let f = Featurizer::new(featurize)?;
@@ -257,7 +257,7 @@ pub fn evaluate_labelled(
     featurize: &featurize::Params,
     params: &Params,
     seed: u64,
-) -> Result<LabelledReport, EvalError> {
+) -> Result<LabelledReport, ThemesEvalError> {
     let p = eval_params(params, k);
     let Run {
         assignment,
@@ -326,7 +326,7 @@ pub fn evaluate_parallel(
     featurize: &featurize::Params,
     params: &Params,
     seed: u64,
-) -> Result<ParallelReport, EvalError> {
+) -> Result<ParallelReport, ThemesEvalError> {
     let p = eval_params(params, k);
     let n = ds.en.len();
     let texts: Vec<String> = ds.en.iter().chain(&ds.zh).cloned().collect();

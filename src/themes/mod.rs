@@ -344,14 +344,13 @@ pub fn shared_columns(m: &sprs::CsMat<f64>, langs: &[Lang]) -> Vec<bool> {
 
 /// Multiply the columns shared by both languages by `w` and re-normalise
 /// each row to unit length. A no-op when `w` is 1, no column is shared, or
-/// the corpus is not really bilingual (the smaller of English and Chinese
-/// under 2% of the rows or 3 rows: four English titles among 20,000 Chinese
-/// ones must not reweight the Chinese vocabulary they happen to share).
+/// the corpus is not really bilingual ([`crate::is_bilingual`]: four English
+/// titles among 20,000 Chinese ones must not reweight the Chinese vocabulary
+/// they happen to share).
 fn weight_shared_terms(m: &mut sprs::CsMat<f64>, langs: &[Lang], w: f64) {
     let en = langs.iter().filter(|&&l| l == Lang::En).count();
     let zh = langs.iter().filter(|&&l| l == Lang::Zh).count();
-    let minority = en.min(zh) as f64;
-    if w == 1.0 || minority < 3.0 || minority < 0.02 * langs.len() as f64 {
+    if w == 1.0 || !crate::is_bilingual(zh, en, langs.len()) {
         return;
     }
     let shared = shared_columns(m, langs);
