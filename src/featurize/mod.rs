@@ -233,10 +233,6 @@ pub(crate) fn bridged(concept: &str, own: &str) -> String {
     format!("{concept}{BRIDGE_MARK}{own}")
 }
 
-/// Changes whenever the analysis of a text changes without a change to the
-/// word lists or the params: the incremental cache keys on it.
-pub const ANALYSIS_VERSION: u32 = 3;
-
 /// Whether passages are bilingual enough for the bridges (glossary concepts,
 /// CC-CEDICT), from their keys: a passage is Chinese when at least 60% of
 /// its word tokens are Chinese words, English when at most 20% are
@@ -422,6 +418,7 @@ pub struct Shard {
     batches: Vec<(usize, Block)>,
     tokens: Vec<Token>,
     counter: tfidf::Counter,
+    surfaces: SurfaceCounts,
 }
 
 impl Default for Shard {
@@ -431,7 +428,45 @@ impl Default for Shard {
             batches: Vec::new(),
             tokens: Vec::new(),
             counter: tfidf::Counter::default(),
+            surfaces: SurfaceCounts::default(),
         }
+    }
+}
+
+/// How often each surface, as written, gave each key (local ids): every
+/// token's span of text, a glossary phrase's whole span included. The
+/// display forms are chosen from these, lowercased.
+#[derive(Default)]
+struct SurfaceCounts {
+    by_raw: FxHashMap<Box<str>, Vec<(u32, u64)>>,
+}
+
+impl SurfaceCounts {
+    fn add(&mut self, text: &str, tokens: &[Token]) {
+        for t in tokens {
+            let raw = &text[t.start..t.end];
+            let keys = match self.by_raw.get_mut(raw) {
+                Some(v) => v,
+                None => self.by_raw.entry(raw.into()).or_default(),
+            };
+            match keys.iter_mut().find(|(k, _)| *k == t.key) {
+                Some(e) => e.1 += 1,
+                None => keys.push((t.key, 1)),
+            }
+        }
+    }
+
+    /// (key id, lowercase surface, occurrences), each lowercase surface of
+    /// a key once (each distinct surface as written lowercased once).
+    fn lowered(self) -> Vec<(u32, String, u64)> {
+        let mut out: FxHashMap<(u32, String), u64> = FxHashMap::default();
+        for (raw, keys) in self.by_raw {
+            let lower: String = raw.chars().flat_map(char::to_lowercase).collect();
+            for (k, n) in keys {
+                *out.entry((k, lower.clone())).or_default() += n;
+            }
+        }
+        out.into_iter().map(|((k, s), n)| (k, s, n)).collect()
     }
 }
 
@@ -578,6 +613,7 @@ impl Featurizer {
             self.analyzer
                 .analyze(text, &mut shard.cache, &mut shard.tokens);
             block.push_tokens(shard.tokens.iter().map(|t| t.key), &mut shard.counter);
+            shard.surfaces.add(text, &shard.tokens);
         }
         shard.batches.push((position, block));
     }
@@ -600,6 +636,7 @@ impl Featurizer {
             let first = later.len();
             self.analyzer
                 .analyze_later(text, &mut shard.cache, &mut shard.tokens, &mut later);
+            shard.surfaces.add(text, &shard.tokens);
             let ids = shard.tokens.iter().map(|t| t.key).collect();
             passages.push((ids, first..later.len()));
         }
@@ -608,6 +645,7 @@ impl Featurizer {
             shard.tokens.clear();
             self.analyzer
                 .analyze_han_runs(text, &later[runs], &mut shard.cache, &mut shard.tokens);
+            shard.surfaces.add(text, &shard.tokens);
             ids.extend(shard.tokens.iter().map(|t| t.key));
             block.push_tokens(ids.into_iter(), &mut shard.counter);
         }
@@ -617,97 +655,33 @@ impl Featurizer {
     /// TF-IDF over the batches of all shards, in the order of their
     /// positions; `in_df` has one flag per passage in that order.
     pub fn finish(&self, shards: Vec<Shard>, in_df: &[bool]) -> Features {
-        let (caches, batches): (Vec<Cache>, Vec<Vec<(usize, Block)>>) =
-            shards.into_iter().map(|w| (w.cache, w.batches)).unzip();
+        let (caches, rest): (Vec<Cache>, Vec<_>) = shards
+            .into_iter()
+            .map(|w| (w.cache, (w.batches, w.surfaces)))
+            .unzip();
+        let (batches, surfaces): (Vec<Vec<(usize, Block)>>, Vec<SurfaceCounts>) =
+            rest.into_iter().unzip();
+        let lowered: Vec<Vec<(u32, String, u64)>> = surfaces
+            .into_par_iter()
+            .map(SurfaceCounts::lowered)
+            .collect();
         let parts = caches
             .par_iter()
             .zip(batches)
-            .map(|(cache, blocks)| Part {
+            .zip(&lowered)
+            .map(|((cache, blocks), surfaces)| Part {
                 keys: cache.keys.iter().collect(),
                 blocks,
-                surfaces: cache.surfaces().collect(),
+                surfaces: surfaces
+                    .iter()
+                    .map(|(k, s, n)| (*k, s.as_str(), *n))
+                    .collect(),
             })
             .collect();
         let features = self.weigh_parts(parts, in_df);
         // Each worker's cache freed on its own thread.
         caches.into_par_iter().for_each(drop);
         features
-    }
-
-    /// Analyze the passages of one document into key counts (the unit the
-    /// incremental cache stores). `cache` may be reused across documents.
-    pub fn analyze_document(&self, texts: &[&str], cache: &mut Cache) -> DocTerms {
-        let mut tokens = Vec::new();
-        let mut raw_surfaces: FxHashMap<(u32, &str), u64> = FxHashMap::default();
-        let (mut block, mut counter) = (Block::default(), tfidf::Counter::default());
-        for text in texts {
-            tokens.clear();
-            self.analyzer.analyze(text, cache, &mut tokens);
-            block.push_tokens(tokens.iter().map(|t| t.key), &mut counter);
-            // Count surfaces as written; lowercase each distinct one once below.
-            for t in &tokens {
-                *raw_surfaces
-                    .entry((t.key, &text[t.start..t.end]))
-                    .or_default() += 1;
-            }
-        }
-        let passages = block
-            .rows()
-            .zip(&block.n_tokens)
-            .map(|(row, &n_tokens)| {
-                let mut counts: Vec<(String, u32)> = row
-                    .iter()
-                    .map(|&(id, c)| (cache.keys[id as usize].to_string(), c))
-                    .collect();
-                counts.sort_unstable();
-                PassageTerms { counts, n_tokens }
-            })
-            .collect();
-        let mut surfaces: FxHashMap<(u32, String), u64> = FxHashMap::default();
-        for ((k, raw), n) in raw_surfaces {
-            let lower: String = raw.chars().flat_map(char::to_lowercase).collect();
-            *surfaces.entry((k, lower)).or_default() += n;
-        }
-        let mut surfaces: Vec<(String, String, u64)> = surfaces
-            .into_iter()
-            .map(|((k, s), n)| (s, cache.keys[k as usize].to_string(), n))
-            .collect();
-        surfaces.sort_unstable();
-        DocTerms { passages, surfaces }
-    }
-
-    /// TF-IDF over analyzed documents (fresh or from the cache), passages in
-    /// document order. Gives exactly what [`Featurizer::featurize`] gives.
-    pub fn weigh(&self, docs: &[&DocTerms], in_df: &[bool]) -> Features {
-        // One part: keys numbered as they first appear.
-        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut keys: Vec<&str> = Vec::new();
-        let mut blocks = Vec::with_capacity(docs.len());
-        for (position, d) in docs.iter().enumerate() {
-            let mut block = Block::default();
-            for p in &d.passages {
-                let counts = p.counts.iter().map(|(k, c)| {
-                    let id = *ids.entry(k.as_str()).or_insert_with(|| {
-                        keys.push(k.as_str());
-                        (keys.len() - 1) as u32
-                    });
-                    (id, *c)
-                });
-                block.push_counts(counts, p.n_tokens);
-            }
-            blocks.push((position, block));
-        }
-        let surfaces = docs
-            .iter()
-            .flat_map(|d| &d.surfaces)
-            .filter_map(|(s, k, n)| ids.get(k.as_str()).map(|&id| (id, s.as_str(), *n)))
-            .collect();
-        let part = Part {
-            keys,
-            blocks,
-            surfaces,
-        };
-        self.weigh_parts(vec![part], in_df)
     }
 
     /// The common end: the bridges decided for the corpus, every part's
@@ -900,22 +874,6 @@ fn best_surfaces<'a>(bucket: &mut [(&'a str, u64)]) -> [Option<&'a str>; 2] {
         }
     }
     best.map(|b| b.map(|(_, s)| s))
-}
-
-/// One passage analyzed: its feature keys with counts (sorted by key) and its
-/// number of content tokens.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PassageTerms {
-    pub counts: Vec<(String, u32)>,
-    pub n_tokens: u32,
-}
-
-/// One document analyzed: its passages, and how often each surface form
-/// produced each key (surface, key, count), sorted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocTerms {
-    pub passages: Vec<PassageTerms>,
-    pub surfaces: Vec<(String, String, u64)>,
 }
 
 #[cfg(test)]
@@ -1390,7 +1348,7 @@ mod tests {
     }
 
     #[test]
-    fn per_document_path_equals_fast_path() {
+    fn per_document_batches_in_any_order_equal_the_fast_path() {
         let f = fz();
         let docs: Vec<Vec<String>> = (0..6)
             .map(|d| {
@@ -1402,17 +1360,13 @@ mod tests {
         let flat: Vec<&str> = docs.iter().flatten().map(String::as_str).collect();
         let mask: Vec<bool> = (0..flat.len()).map(|i| i % 7 != 0).collect();
         let fast = f.featurize(&flat, &mask);
-        let mut cache = Cache::default();
-        let analyzed: Vec<DocTerms> = docs
-            .iter()
-            .map(|d| {
-                f.analyze_document(
-                    &d.iter().map(String::as_str).collect::<Vec<_>>(),
-                    &mut cache,
-                )
-            })
-            .collect();
-        let slow = f.weigh(&analyzed.iter().collect::<Vec<_>>(), &mask);
+        // As `stancemap run` streams: one batch per document, the documents
+        // taken in another order (largest first) by two workers.
+        let mut shards = vec![Shard::default(), Shard::default()];
+        for (j, d) in docs.iter().enumerate().rev() {
+            f.add_batch(&mut shards[j % 2], j, d.iter().map(String::as_str));
+        }
+        let slow = f.finish(shards, &mask);
         assert_eq!(fast.terms, slow.terms);
         assert_eq!(fast.matrix, slow.matrix);
         assert_eq!(fast.n_tokens, slow.n_tokens);

@@ -111,6 +111,13 @@ impl Timings {
         out
     }
 
+    /// A stage timed by the caller.
+    fn record(&mut self, stage: &str, secs: f64) {
+        let ms = (secs * 1000.0).round() as u64;
+        self.stages.push((stage.to_string(), ms));
+        tracing::info!(stage, ms, "stage done");
+    }
+
     fn file_bar(&self, n: usize) -> Option<indicatif::ProgressBar> {
         self.progress.then(|| {
             let pb = indicatif::ProgressBar::new(n as u64);
@@ -192,27 +199,43 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
         let mut timings = Timings::new(options.progress);
         let featurizer = timings.time("load analyzers", || Featurizer::new(&config.featurize))?;
         let scorer = timings.time("load lexicons", || stance::Scorer::new(&config.stance))?;
-        let mut cache = cache::DocCache::open(out, &cache::fingerprint(config));
         let bar = timings.file_bar(0);
-        let analyzed =
-            timings.time("ingest", || cache.ingest(config, &featurizer, bar.as_ref()))?;
+        let streamed = featurize_only::stream(
+            config,
+            &featurizer,
+            |doc| doc,
+            || {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+            },
+        )?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        // Read, decode, split and analyze are one streamed pass ("ingest");
+        // "featurize" is the merge: vocabulary, IDF, the matrix.
+        timings.record("ingest", streamed.secs_analyze);
+        timings.record("featurize", streamed.secs_weigh);
+        let features = streamed.features;
         let corpus = Corpus {
-            documents: analyzed.documents,
-            skipped: analyzed.skipped,
+            documents: streamed.kept,
+            skipped: streamed.skipped,
         };
         for s in &corpus.skipped {
             tracing::warn!(file = %s.path, reason = %s.reason, "skipped");
         }
-        let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
-        let features = timings.time("featurize", || {
-            featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
-        });
         let passages: Vec<&crate::Passage> = corpus.passages().collect();
-        let themes = timings.time("themes", || {
-            crate::themes::find_themes(&passages, &features, &config.themes, config.seed)
+        let cache = cache::ThemesCache::new(out, config);
+        let (themes, cache_outcome) = timings.time("themes", || {
+            let key = cache::key(config, &passages, &features);
+            let (cached, outcome) = cache.load(&key, passages.len());
+            if let Some(t) = cached {
+                return Ok((t, outcome));
+            }
+            let t = crate::themes::find_themes(&passages, &features, &config.themes, config.seed)?;
+            cache.store(&key, &t);
+            Ok::<_, crate::themes::ThemesError>((t, outcome))
         })?;
         let (stances, stance_summary) = timings.time("stance", || {
             stance::run_stage(&scorer, &corpus, Some(&themes.assignment))
@@ -221,7 +244,7 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
         let manifest = manifest(
             config,
             &corpus,
-            &analyzed.origins,
+            &cache_outcome,
             &summary,
             &run_id,
             started,
@@ -240,7 +263,6 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
             };
             crate::report::write_report(&tmp, &input, &config.report)
         })?;
-        cache.save();
         Ok::<_, RunError>((corpus, summary))
     })();
     let (corpus, corpus_summary) = match result {
@@ -266,7 +288,7 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
 fn manifest(
     config: &Config,
     corpus: &Corpus,
-    origins: &[cache::Origin],
+    cache: &cache::Outcome,
     summary: &CorpusSummary,
     run_id: &str,
     started: chrono::DateTime<chrono::Utc>,
@@ -275,16 +297,13 @@ fn manifest(
     let inputs: Vec<_> = corpus
         .documents
         .iter()
-        .zip(origins)
-        .map(|(d, o)| {
+        .map(|d| {
             json!({
                 "doc": d.id, "sha256": d.sha256, "size": d.size, "encoding": d.encoding,
                 "passages": d.passages.len(), "date": d.meta.date, "title": d.meta.title,
-                "origin": o,
             })
         })
         .collect();
-    let count = |o: cache::Origin| origins.iter().filter(|&&x| x == o).count();
     json!({
         "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
         "run_id": run_id,
@@ -293,11 +312,7 @@ fn manifest(
         "inputs": inputs,
         "skipped": corpus.skipped,
         "counts": summary,
-        "cache": {
-            "cached": count(cache::Origin::Cached),
-            "read_cached": count(cache::Origin::ReadCached),
-            "analyzed": count(cache::Origin::Analyzed),
-        },
+        "cache": {"themes": cache},
         "timings_ms": timings.to_json(),
     })
 }
