@@ -239,10 +239,11 @@ fn shifted_entries_are_ignored_and_rebuilt() {
             out,
             |v| {
                 // Passages one place later, terms with them.
-                for list in [&mut v["passages"], &mut v["terms"]["passages"]] {
-                    if let Some(a) = list.as_array_mut() {
-                        a.rotate_right(1);
-                    }
+                if let Some(a) = v["passages"].as_array_mut() {
+                    a.rotate_right(1);
+                }
+                if let Some(a) = v["terms"]["passages"].as_array_mut() {
+                    a.rotate_right(1);
                 }
             },
             |b| b.rotate_right(1),
