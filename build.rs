@@ -1,12 +1,12 @@
-//! Derives the incremental cache's analysis version from what shapes
-//! passages and terms, so that it cannot be forgotten: a hash of the
-//! analysis source files (ingest, featurize, the shared text module, the
-//! shared types), the compiled-in data files (every file under `data/` but the
-//! stance lexicons and the evaluation sets, which the cache does not hold) and
-//! `Cargo.lock` (a new jieba-rs segments differently). Any change to one of
-//! them gives a new version, and a run re-analyzes every document once.
+//! Derives the themes cache's code version from what shapes passages, terms
+//! and themes, so that it cannot be forgotten: a hash of the source files of
+//! ingest, featurize and themes, the shared text module and types, the
+//! compiled-in data files (every file under `data/` but the stance lexicons
+//! and the evaluation sets, which the cache does not hold) and `Cargo.lock`
+//! (a new jieba-rs or linfa gives other results). Any change to one of them
+//! gives a new version, and the next run fits its themes afresh.
 //!
-//! Exposed to the crate as `env!("STANCEMAP_ANALYSIS_VERSION")`.
+//! Exposed to the crate as `env!("STANCEMAP_CODE_VERSION")`.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 const INPUTS: &[&str] = &[
     "src/ingest",
     "src/featurize",
+    "src/themes",
     "src/text.rs",
     "src/lib.rs",
     "data",
@@ -54,7 +55,7 @@ fn main() {
             Err(e) => panic!("build.rs: cannot read {}: {e}", f.display()),
         }
     }
-    println!("cargo:rustc-env=STANCEMAP_ANALYSIS_VERSION={h:016x}");
+    println!("cargo:rustc-env=STANCEMAP_CODE_VERSION={h:016x}");
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) {

@@ -18,7 +18,8 @@ use std::sync::LazyLock;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
 
-use stancemap::featurize::{bare_segmenters, Featurizer, Params};
+use stancemap::featurize::bench_support::bare_segmenters;
+use stancemap::featurize::{Featurizer, Params};
 
 fn data_dir() -> PathBuf {
     std::env::var_os("STANCEMAP_DATA")

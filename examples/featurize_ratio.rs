@@ -12,7 +12,8 @@
 use std::time::Instant;
 
 use rayon::prelude::*;
-use stancemap::featurize::{bare_segmenters, Featurizer, Params};
+use stancemap::featurize::bench_support::bare_segmenters;
+use stancemap::featurize::{Featurizer, Params};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -12,14 +12,15 @@
 //! `cargo run --release --example segmenter_floor -- DIR [THREADS]`; prints
 //! one JSON line (bytes, tokens, seconds).
 //!
-//! [`bare_segmenters`]: stancemap::featurize::bare_segmenters
+//! [`bare_segmenters`]: stancemap::featurize::bench_support::bare_segmenters
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use stancemap::featurize::{bare_han, bare_latin, script_runs};
+use stancemap::featurize::bench_support::{bare_han, bare_latin};
+use stancemap::featurize::script_runs;
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {

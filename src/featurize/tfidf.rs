@@ -80,6 +80,7 @@ impl Block {
 
     /// Append a passage from (term id, count) entries with distinct term
     /// ids, in any order.
+    #[cfg(test)]
     pub fn push_counts(&mut self, entries: impl Iterator<Item = (u32, u32)>, n_tokens: u32) {
         self.counts.extend(entries);
         self.close_row(n_tokens);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::cache::Origin;
+use super::cache::Outcome;
 use super::{out_err, CorpusSummary, RunError, Timings};
 use crate::config::Config;
 use crate::{Corpus, Skipped};
@@ -28,7 +28,7 @@ pub struct Manifest<'a> {
     pub inputs: Vec<Input<'a>>,
     pub skipped: &'a [Skipped],
     pub counts: &'a CorpusSummary,
-    pub cache: CacheCounts,
+    pub cache: CacheReport<'a>,
     /// Milliseconds per stage, in the order the stages ran.
     pub timings_ms: Timings,
 }
@@ -57,34 +57,19 @@ pub struct Input<'a> {
     pub passages: usize,
     pub date: Option<&'a str>,
     pub title: Option<&'a str>,
-    pub origin: Origin,
 }
 
-/// How many documents the cache served whole, served the terms of, or left
-/// to be analyzed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct CacheCounts {
-    pub cached: usize,
-    pub read_cached: usize,
-    pub analyzed: usize,
-}
-
-impl CacheCounts {
-    pub fn new(origins: &[Origin]) -> Self {
-        let count = |o: Origin| origins.iter().filter(|&&x| x == o).count();
-        CacheCounts {
-            cached: count(Origin::Cached),
-            read_cached: count(Origin::ReadCached),
-            analyzed: count(Origin::Analyzed),
-        }
-    }
+/// What the cache did: it keeps only the themes stage's result.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CacheReport<'a> {
+    pub themes: &'a Outcome,
 }
 
 /// What the manifest is made from, gathered as the run goes.
 pub struct Facts<'a> {
     pub config: &'a Config,
     pub corpus: &'a Corpus,
-    pub origins: &'a [Origin],
+    pub cache: &'a Outcome,
     pub summary: &'a CorpusSummary,
     pub run_id: &'a str,
     pub started: chrono::DateTime<chrono::Utc>,
@@ -97,8 +82,7 @@ impl<'a> Manifest<'a> {
             .corpus
             .documents
             .iter()
-            .zip(f.origins)
-            .map(|(d, &origin)| Input {
+            .map(|d| Input {
                 doc: &d.id,
                 sha256: &d.sha256,
                 size: d.size,
@@ -106,7 +90,6 @@ impl<'a> Manifest<'a> {
                 passages: d.passages.len(),
                 date: d.meta.date.as_deref(),
                 title: d.meta.title.as_deref(),
-                origin,
             })
             .collect();
         Manifest {
@@ -117,7 +100,7 @@ impl<'a> Manifest<'a> {
             inputs,
             skipped: &f.corpus.skipped,
             counts: f.summary,
-            cache: CacheCounts::new(f.origins),
+            cache: CacheReport { themes: f.cache },
             timings_ms: timings,
         }
     }
@@ -138,16 +121,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cache_counts_each_origin() {
-        let c = CacheCounts::new(&[Origin::Cached, Origin::Analyzed, Origin::Analyzed]);
-        assert_eq!(
-            c,
-            CacheCounts {
-                cached: 1,
-                read_cached: 0,
-                analyzed: 2
-            }
-        );
+    fn cache_report_names_what_the_themes_cache_did() {
+        let reused = Outcome::Reused;
+        let json = serde_json::to_string(&CacheReport { themes: &reused }).unwrap();
+        assert_eq!(json, r#"{"themes":"reused"}"#);
     }
 
     #[test]

@@ -99,6 +99,13 @@ impl Timings {
         out
     }
 
+    /// A stage timed by the caller.
+    fn record(&mut self, stage: &str, secs: f64) {
+        let ms = (secs * 1000.0).round() as u64;
+        self.stages.push((stage.to_string(), ms));
+        tracing::info!(stage, ms, "stage done");
+    }
+
     fn file_bar(&self, n: usize) -> Option<indicatif::ProgressBar> {
         self.progress.then(|| {
             let pb = indicatif::ProgressBar::new(n as u64);
@@ -185,27 +192,43 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
         let mut timings = Timings::new(options.progress);
         let featurizer = timings.time("load analyzers", || Featurizer::new(&config.featurize))?;
         let scorer = timings.time("load lexicons", || stance::Scorer::new(&config.stance))?;
-        let mut cache = cache::DocCache::open(out, &cache::fingerprint(config));
         let bar = timings.file_bar(0);
-        let analyzed =
-            timings.time("ingest", || cache.ingest(config, &featurizer, bar.as_ref()))?;
+        let streamed = featurize_only::stream(
+            config,
+            &featurizer,
+            |doc| doc,
+            || {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+            },
+        )?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        // Read, decode, split and analyze are one streamed pass ("ingest");
+        // "featurize" is the merge: vocabulary, IDF, the matrix.
+        timings.record("ingest", streamed.secs_analyze);
+        timings.record("featurize", streamed.secs_weigh);
+        let features = streamed.features;
         let corpus = Corpus {
-            documents: analyzed.documents,
-            skipped: analyzed.skipped,
+            documents: streamed.kept,
+            skipped: streamed.skipped,
         };
         for s in &corpus.skipped {
             tracing::warn!(file = %s.path, reason = %s.reason, "skipped");
         }
-        let in_df: Vec<bool> = corpus.passages().map(|p| !p.boilerplate).collect();
-        let features = timings.time("featurize", || {
-            featurizer.weigh(&analyzed.terms.iter().collect::<Vec<_>>(), &in_df)
-        });
         let passages: Vec<&crate::Passage> = corpus.passages().collect();
-        let themes = timings.time("themes", || {
-            crate::themes::find_themes(&passages, &features, &config.themes, config.seed)
+        let cache = cache::ThemesCache::new(out, config);
+        let (themes, cache_outcome) = timings.time("themes", || {
+            let key = cache::key(config, &passages, &features);
+            let (cached, outcome) = cache.load(&key, passages.len());
+            if let Some(t) = cached {
+                return Ok((t, outcome));
+            }
+            let t = crate::themes::find_themes(&passages, &features, &config.themes, config.seed)?;
+            cache.store(&key, &t);
+            Ok::<_, crate::themes::ThemesError>((t, outcome))
         })?;
         let (stances, stance_summary) = timings.time("stance", || {
             stance::run_stage(&scorer, &corpus, Some(&themes.assignment))
@@ -226,13 +249,12 @@ pub fn run(config: &Config, options: RunOptions) -> Result<RunOutcome, RunError>
         let facts = manifest::Facts {
             config,
             corpus: &corpus,
-            origins: &analyzed.origins,
+            cache: &cache_outcome,
             summary: &summary,
             run_id: &run_id,
             started,
         };
         manifest::Manifest::new(&facts, timings).write(&tmp)?;
-        cache.save();
         Ok::<_, RunError>((corpus, summary))
     })();
     let (corpus, corpus_summary) = match result {
