@@ -50,6 +50,21 @@ pub fn kmeans(
     params: &Params,
     seed: u64,
 ) -> Result<Clustering, ClusterError> {
+    fit_model(x, k, params, seed, true, x)
+}
+
+/// The linfa fit of [`kmeans`], its labels of the rows of `label`; with
+/// `refine_all = false` and more rows than `themes.fit_sample`, the best of
+/// the initialisations on the sample, not refined on all rows (what the k
+/// sweep ranks).
+fn fit_model(
+    x: &Array2<f64>,
+    k: usize,
+    params: &Params,
+    seed: u64,
+    refine_all: bool,
+    label: &Array2<f64>,
+) -> Result<Clustering, ClusterError> {
     let n = x.nrows();
     if n == 0 {
         return Err(ClusterError("no rows to cluster".into()));
@@ -72,11 +87,15 @@ pub fn kmeans(
         let rows = sample_rows(n, params.fit_sample, seed ^ 0xf17);
         let sample = x.select(Axis(0), &rows);
         let first = fit(sample.view(), None, params.n_init)?;
-        fit(x.view(), Some(first.centroids().clone()), 1)?
+        if refine_all {
+            fit(x.view(), Some(first.centroids().clone()), 1)?
+        } else {
+            first
+        }
     } else {
         fit(x.view(), None, params.n_init)?
     };
-    let labels: Array1<usize> = model.predict(x);
+    let labels: Array1<usize> = model.predict(label);
     Ok(Clustering {
         k,
         labels: labels.to_vec(),
@@ -221,9 +240,11 @@ const SWEEP_INITS: usize = 3;
 
 /// Cluster at every k of `k_min..=k_max` (capped below the number of rows)
 /// and keep the best mean silhouette; ties go to the smaller k. The sweep
-/// fits each k with at most [`SWEEP_INITS`] initialisations; the k chosen is
-/// fitted again with `themes.n_init` (the same clustering `kmeans` gives at
-/// that k) and its entry in the trace is that fit's silhouette.
+/// only ranks the k values: each is fitted with at most [`SWEEP_INITS`]
+/// initialisations on the fit sample (not refined on all rows), and only the
+/// silhouette sample is labelled. The k chosen is then fitted as [`kmeans`]
+/// fits it (all of `themes.n_init`, refined on all rows): that clustering is
+/// returned, and its silhouette replaces the sweep's in the trace.
 pub fn choose_k(
     x: &Array2<f64>,
     params: &Params,
@@ -241,33 +262,38 @@ pub fn choose_k(
         ..params.clone()
     };
     let sample = sample_rows(n, params.silhouette_sample, seed);
-    let mut best: Option<(Clustering, f64)> = None;
-    let mut trace = Vec::new();
+    let sample_x = x.select(Axis(0), &sample);
+    // Only the silhouette sample's rows are labelled during the sweep (the
+    // other entries of `labels` are never read).
+    let mut labels = vec![0usize; n];
+    let mut best: Option<(usize, f64)> = None;
     let mut fallback = None;
+    let mut trace = Vec::new();
     for k in k_min..=k_max {
-        let c = kmeans(x, k, &sweep, seed)?;
-        let s = silhouette(x, &c.labels, &sample);
+        let c = fit_model(x, k, &sweep, seed, false, &sample_x)?;
+        for (&row, &l) in sample.iter().zip(&c.labels) {
+            labels[row] = l;
+        }
+        let s = silhouette(x, &labels, &sample);
         trace.push((k, s));
         match s {
-            Some(s) if best.as_ref().is_none_or(|(_, b)| s > *b) => best = Some((c, s)),
+            Some(s) if best.is_none_or(|(_, b)| s > b) => best = Some((k, s)),
             _ => {
                 if fallback.is_none() {
-                    fallback = Some(c);
+                    fallback = Some(k);
                 }
             }
         }
     }
-    let chosen = match (best, fallback) {
-        (Some((c, s)), _) => (c, Some(s)),
-        (None, Some(c)) => (c, None),
-        (None, None) => return Err(ClusterError("no k to try".into())),
+    let Some(k) = best.map(|(k, _)| k).or(fallback) else {
+        return Err(ClusterError("no k to try".into()));
     };
-    if sweep.n_init == params.n_init {
-        return Ok((chosen.0, chosen.1, trace));
-    }
-    let k = chosen.0.k;
     let c = kmeans(x, k, params, seed)?;
-    let s = silhouette(x, &c.labels, &sample);
+    let s = if best.is_some() {
+        silhouette(x, &c.labels, &sample)
+    } else {
+        None
+    };
     for entry in trace.iter_mut().filter(|(kk, _)| *kk == k) {
         entry.1 = s;
     }
