@@ -9,6 +9,7 @@ use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array1, Array2, Axis};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
+use rayon::prelude::*;
 
 use super::Params;
 
@@ -49,6 +50,21 @@ pub fn kmeans(
     params: &Params,
     seed: u64,
 ) -> Result<Clustering, ClusterError> {
+    fit_model(x, k, params, seed, true, x)
+}
+
+/// The linfa fit of [`kmeans`], its labels of the rows of `label`; with
+/// `refine_all = false` and more rows than `themes.fit_sample`, the best of
+/// the initialisations on the sample, not refined on all rows (what the k
+/// sweep ranks).
+fn fit_model(
+    x: &Array2<f64>,
+    k: usize,
+    params: &Params,
+    seed: u64,
+    refine_all: bool,
+    label: &Array2<f64>,
+) -> Result<Clustering, ClusterError> {
     let n = x.nrows();
     if n == 0 {
         return Err(ClusterError("no rows to cluster".into()));
@@ -71,11 +87,15 @@ pub fn kmeans(
         let rows = sample_rows(n, params.fit_sample, seed ^ 0xf17);
         let sample = x.select(Axis(0), &rows);
         let first = fit(sample.view(), None, params.n_init)?;
-        fit(x.view(), Some(first.centroids().clone()), 1)?
+        if refine_all {
+            fit(x.view(), Some(first.centroids().clone()), 1)?
+        } else {
+            first
+        }
     } else {
         fit(x.view(), None, params.n_init)?
     };
-    let labels: Array1<usize> = model.predict(x);
+    let labels: Array1<usize> = model.predict(label);
     Ok(Clustering {
         k,
         labels: labels.to_vec(),
@@ -115,24 +135,116 @@ pub fn sample_rows(n: usize, size: usize, seed: u64) -> Vec<usize> {
 
 /// Mean silhouette of `labels` over the rows in `sample`; `None` when it is
 /// undefined (a single cluster in the sample, or coincident points).
+///
+/// The same floats as `linfa::metrics::SilhouetteScore` (which this replaced:
+/// it allocated two arrays per pair, one thread, and took about a third of
+/// the sweep): each distance is the square root of ndarray's eight-way
+/// unrolled sum of squared differences, each row's totals per cluster are
+/// summed in sample order, and the per-row scores are summed in sample order.
+/// Rows are scored in parallel, each by one thread, so the result does not
+/// depend on the thread count.
 pub fn silhouette(x: &Array2<f64>, labels: &[usize], sample: &[usize]) -> Option<f64> {
+    if sample.is_empty() || x.ncols() == 0 {
+        return None;
+    }
     let records = x.select(Axis(0), sample);
-    let targets: Array1<usize> = sample.iter().map(|&i| labels[i]).collect();
-    let mut distinct: Vec<usize> = targets.to_vec();
+    let records = records.as_standard_layout();
+    let rows = records.as_slice()?;
+    let d = x.ncols();
+    // Dense cluster numbers in the sample, with their counts.
+    let mut distinct: Vec<usize> = sample.iter().map(|&i| labels[i]).collect();
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.len() < 2 {
         return None;
     }
-    let ds = DatasetBase::new(records, targets);
-    ds.silhouette_score().ok().filter(|s: &f64| s.is_finite())
+    let target: Vec<usize> = sample
+        .iter()
+        .map(|&i| distinct.binary_search(&labels[i]).unwrap_or(0))
+        .collect();
+    let mut counts = vec![0usize; distinct.len()];
+    for &t in &target {
+        counts[t] += 1;
+    }
+    let scores: Vec<f64> = (0..sample.len())
+        .into_par_iter()
+        .with_min_len(16)
+        .map(|i| {
+            let a = &rows[i * d..(i + 1) * d];
+            let mut total = vec![0.0f64; counts.len()];
+            for (j, &t) in target.iter().enumerate() {
+                total[t] += sq_dist_unrolled(a, &rows[j * d..(j + 1) * d]).sqrt();
+            }
+            let own = target[i];
+            let a_x = if counts[own] == 1 {
+                0.0
+            } else {
+                total[own] / (counts[own] - 1) as f64
+            };
+            let mut b_x: Option<f64> = None;
+            for (c, (&t, &n)) in total.iter().zip(&counts).enumerate() {
+                if c != own {
+                    let m = t / n as f64;
+                    b_x = Some(match b_x {
+                        Some(v) if m >= v => v,
+                        _ => m,
+                    });
+                }
+            }
+            let b_x = b_x.unwrap_or(0.0);
+            if a_x >= b_x {
+                (b_x - a_x) / a_x
+            } else {
+                (b_x - a_x) / b_x
+            }
+        })
+        .collect();
+    let score = scores.into_iter().sum::<f64>() / sample.len() as f64;
+    Some(score).filter(|s| s.is_finite())
+}
+
+/// `Σ (a_t - b_t)²` in the order of ndarray's `sum` on a contiguous array
+/// (`numeric_util::unrolled_fold`: eight running sums, combined as
+/// `((((0 + (p0 + p4)) + (p1 + p5)) + (p2 + p6)) + (p3 + p7))`, then the
+/// tail in order), so that the floats match linfa's silhouette exactly.
+#[inline]
+fn sq_dist_unrolled(a: &[f64], b: &[f64]) -> f64 {
+    let mut p = [0.0f64; 8];
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for t in 0..8 {
+            let diff = x[t] - y[t];
+            p[t] += diff * diff;
+        }
+    }
+    let mut acc = 0.0f64;
+    acc += p[0] + p[4];
+    acc += p[1] + p[5];
+    acc += p[2] + p[6];
+    acc += p[3] + p[7];
+    for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
+        let diff = x - y;
+        acc += diff * diff;
+    }
+    acc
 }
 
 /// The score of each k tried, in order.
 pub type SilhouetteTrace = Vec<(usize, Option<f64>)>;
 
+/// Initialisations per k while sweeping: the k chosen is then fitted again
+/// with all of `themes.n_init` (scikit-learn's `n_init = "auto"` is one
+/// k-means++ run; the sweep only has to rank the k values).
+const SWEEP_INITS: usize = 3;
+
 /// Cluster at every k of `k_min..=k_max` (capped below the number of rows)
-/// and keep the best mean silhouette; ties go to the smaller k.
+/// and keep the best mean silhouette; ties go to the smaller k. The sweep
+/// only ranks the k values: each is fitted with at most [`SWEEP_INITS`]
+/// initialisations on the fit sample (not refined on all rows), and only the
+/// silhouette sample is labelled. The k chosen is then fitted as [`kmeans`]
+/// fits it (all of `themes.n_init`, refined on all rows): that clustering is
+/// returned, and its silhouette replaces the sweep's in the trace.
 pub fn choose_k(
     x: &Array2<f64>,
     params: &Params,
@@ -145,28 +257,47 @@ pub fn choose_k(
         let c = kmeans(x, params.k_min.min(n), params, seed)?;
         return Ok((c, None, Vec::new()));
     }
+    let sweep = Params {
+        n_init: params.n_init.min(SWEEP_INITS),
+        ..params.clone()
+    };
     let sample = sample_rows(n, params.silhouette_sample, seed);
-    let mut best: Option<(Clustering, f64)> = None;
-    let mut trace = Vec::new();
+    let sample_x = x.select(Axis(0), &sample);
+    // Only the silhouette sample's rows are labelled during the sweep (the
+    // other entries of `labels` are never read).
+    let mut labels = vec![0usize; n];
+    let mut best: Option<(usize, f64)> = None;
     let mut fallback = None;
+    let mut trace = Vec::new();
     for k in k_min..=k_max {
-        let c = kmeans(x, k, params, seed)?;
-        let s = silhouette(x, &c.labels, &sample);
+        let c = fit_model(x, k, &sweep, seed, false, &sample_x)?;
+        for (&row, &l) in sample.iter().zip(&c.labels) {
+            labels[row] = l;
+        }
+        let s = silhouette(x, &labels, &sample);
         trace.push((k, s));
         match s {
-            Some(s) if best.as_ref().is_none_or(|(_, b)| s > *b) => best = Some((c, s)),
+            Some(s) if best.is_none_or(|(_, b)| s > b) => best = Some((k, s)),
             _ => {
                 if fallback.is_none() {
-                    fallback = Some(c);
+                    fallback = Some(k);
                 }
             }
         }
     }
-    match (best, fallback) {
-        (Some((c, s)), _) => Ok((c, Some(s), trace)),
-        (None, Some(c)) => Ok((c, None, trace)),
-        (None, None) => Err(ClusterError("no k to try".into())),
+    let Some(k) = best.map(|(k, _)| k).or(fallback) else {
+        return Err(ClusterError("no k to try".into()));
+    };
+    let c = kmeans(x, k, params, seed)?;
+    let s = if best.is_some() {
+        silhouette(x, &c.labels, &sample)
+    } else {
+        None
+    };
+    for entry in trace.iter_mut().filter(|(kk, _)| *kk == k) {
+        entry.1 = s;
     }
+    Ok((c, s, trace))
 }
 
 /// Spherical k-means steps on the sparse rows themselves (unit length),
@@ -240,6 +371,7 @@ pub fn centroids_of(x: &Array2<f64>, labels: &[usize], k: usize) -> Array2<f64> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linfa::metrics::SilhouetteScore;
 
     fn params() -> Params {
         Params {
@@ -297,6 +429,60 @@ mod tests {
         assert!(s.unwrap() > 0.9);
         assert!(same_partition(&c.labels, &truth));
         assert_eq!(trace.len(), 4);
+    }
+
+    /// Pseudo-random rows in `dims` dimensions, `groups` shifted groups.
+    fn scattered(n: usize, dims: usize, groups: usize) -> (Array2<f64>, Vec<usize>) {
+        let mut rng = Xoshiro256Plus::seed_from_u64(9);
+        let x = Array2::from_shape_fn((n, dims), |(i, j)| {
+            rand::Rng::gen::<f64>(&mut rng) + if j % groups == i % groups { 2.0 } else { 0.0 }
+        });
+        let labels = (0..n).map(|i| (i * 7 + i / 3) % groups).collect();
+        (x, labels)
+    }
+
+    #[test]
+    fn silhouette_is_linfas_to_the_last_bit() {
+        // 13 and 100 dims: the eight-way sums and their tails; 19 dims, 1 group
+        // of size one (label 3 only once) included.
+        for (dims, groups) in [(13, 3), (100, 5), (19, 4)] {
+            let (x, mut labels) = scattered(120, dims, groups);
+            labels[5] = 7;
+            let sample: Vec<usize> = (0..120).filter(|i| i % 4 != 1).collect();
+            let records = x.select(Axis(0), &sample);
+            let targets: Array1<usize> = sample.iter().map(|&i| labels[i]).collect();
+            let want = DatasetBase::new(records, targets)
+                .silhouette_score()
+                .unwrap();
+            let got = silhouette(&x, &labels, &sample).unwrap();
+            assert_eq!(got.to_bits(), want.to_bits(), "{dims}: {got} vs {want}");
+            let one = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .unwrap()
+                .install(|| silhouette(&x, &labels, &sample).unwrap());
+            assert_eq!(one.to_bits(), got.to_bits());
+        }
+        let (x, _) = scattered(10, 3, 2);
+        assert_eq!(silhouette(&x, &[0; 10], &[0, 1, 2]), None);
+    }
+
+    #[test]
+    fn chosen_k_is_fitted_with_every_initialisation() {
+        let (x, _) = scattered(200, 6, 3);
+        let p = Params {
+            n_init: 6,
+            k_min: 2,
+            k_max: 4,
+            ..Params::default()
+        };
+        let (c, s, trace) = choose_k(&x, &p, 11).unwrap();
+        let full = kmeans(&x, c.k, &p, 11).unwrap();
+        assert_eq!(c.labels, full.labels);
+        assert_eq!(c.centroids, full.centroids);
+        let sample = sample_rows(x.nrows(), p.silhouette_sample, 11);
+        assert_eq!(s, silhouette(&x, &full.labels, &sample));
+        assert!(trace.contains(&(c.k, s)));
     }
 
     #[test]

@@ -36,7 +36,7 @@ use std::collections::BTreeMap;
 use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
 
-pub use cluster::{choose_k, kmeans, normalize_rows, Clustering};
+pub use cluster::{choose_k, kmeans, normalize_rows, sample_rows, silhouette, Clustering};
 pub use label::{ctfidf, display};
 pub use lsa::{randomized_svd, Lsa};
 pub use params::{Params, RawParams};
