@@ -9,12 +9,13 @@ use std::path::Path;
 use common::*;
 
 /// Charts and the data files of the stages they need.
-const CHARTS: [(&str, &[&str]); 6] = [
+const CHARTS: [(&str, &[&str]); 7] = [
     ("corpus", &[]),
     ("themes", &["themes.json"]),
     ("top_terms", &["themes.json"]),
     ("passage_map", &["themes.json"]),
     ("stance_by_theme", &["themes.json", "stance.json"]),
+    ("stance_by_source", &["stance.json"]),
     ("stance_trend", &["stance.json"]),
 ];
 

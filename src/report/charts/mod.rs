@@ -178,10 +178,14 @@ pub(crate) fn write_all(
     if let Some(c) = PassageMap::new(view, params) {
         out.push(write_chart(dir, &c)?);
     }
-    if let Some(c) = StanceByTheme::new(view, params) {
+    let stats = super::stats::Stats::new(view);
+    if let Some(c) = StanceByTheme::new(view, params, &stats) {
         out.push(write_chart(dir, &c)?);
     }
-    if let Some(c) = StanceTrend::new(view, params) {
+    if let Some(c) = StanceByTheme::by_source(view, params, &stats) {
+        out.push(write_chart(dir, &c)?);
+    }
+    if let Some(c) = StanceTrend::new(view, params, &stats) {
         out.push(write_chart(dir, &c)?);
     }
     Ok(out)
