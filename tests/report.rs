@@ -438,7 +438,7 @@ impl Fixture {
     }
 }
 
-const CHARTS: [&str; 7] = [
+const CHARTS: [&str; 9] = [
     "corpus",
     "themes",
     "top_terms",
@@ -446,6 +446,8 @@ const CHARTS: [&str; 7] = [
     "stance_by_theme",
     "stance_by_source",
     "stance_trend",
+    "theme_share_time",
+    "theme_share_source",
 ];
 
 fn out_dir(name: &str) -> (Option<tempfile::TempDir>, PathBuf) {
@@ -538,7 +540,10 @@ fn writes_every_chart_page_and_data_file() {
         assert_eq!(w, params.chart_width, "{chart} width");
         if chart == "top_terms" {
             assert!(h >= 300, "{chart} height {h}");
-        } else if chart == "themes" || chart.starts_with("stance_by_") {
+        } else if chart == "themes"
+            || chart.starts_with("stance_by_")
+            || chart.starts_with("theme_share_")
+        {
             // Bar charts fit their rows, up to the configured height.
             assert!(
                 (320..=params.chart_height).contains(&h),

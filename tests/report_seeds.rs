@@ -9,7 +9,7 @@ use std::path::Path;
 use common::*;
 
 /// Charts and the data files of the stages they need.
-const CHARTS: [(&str, &[&str]); 7] = [
+const CHARTS: [(&str, &[&str]); 9] = [
     ("corpus", &[]),
     ("themes", &["themes.json"]),
     ("top_terms", &["themes.json"]),
@@ -17,6 +17,8 @@ const CHARTS: [(&str, &[&str]); 7] = [
     ("stance_by_theme", &["themes.json", "stance.json"]),
     ("stance_by_source", &["stance.json"]),
     ("stance_trend", &["stance.json"]),
+    ("theme_share_time", &["themes.json"]),
+    ("theme_share_source", &["themes.json"]),
 ];
 
 fn png_size_and_ink(path: &Path) -> (u32, u32, usize, usize) {

@@ -154,6 +154,7 @@ impl Chart for StanceByTheme {
             area,
             &[
                 ("against 反对".to_string(), palette::AGAINST),
+                ("neutral 中立".to_string(), palette::NEUTRAL),
                 ("favor 支持".to_string(), palette::FAVOR),
             ],
             (MARGIN, HEADER_H + 14),
@@ -273,18 +274,20 @@ impl Chart for StanceByTheme {
                 draw::rect(area, (x - 4, yc - 4), (x + 4, yc + 4), color)?;
                 let right = sx(m.mean + if m.n >= 2 { m.ci95 } else { 0.0 }).max(x + 4);
                 let label = format!("{:+.2} n={}", m.mean, draw::count(m.n));
-                let (lx, hp) = if right + 8 + text::width(&label, SMALL_SIZE) as i32 > px + dot_w {
-                    (
-                        sx(m.mean - if m.n >= 2 { m.ci95 } else { 0.0 }).min(x - 4) - 6,
-                        HPos::Right,
-                    )
+                let lw = text::width(&label, SMALL_SIZE) as i32;
+                let left_end = sx(m.mean - if m.n >= 2 { m.ci95 } else { 0.0 }).min(x - 4) - 6;
+                let (lx, yl, hp) = if right + 8 + lw <= px + dot_w {
+                    (right + 6, yc, HPos::Left)
+                } else if left_end - lw >= px {
+                    (left_end, yc, HPos::Right)
                 } else {
-                    (right + 6, HPos::Left)
+                    // A wide interval: the label goes above the whisker.
+                    (x, yc - 11, HPos::Center)
                 };
                 draw::text(
                     area,
                     &label,
-                    (lx, yc),
+                    (lx, yl),
                     &font(SMALL_SIZE).color(&MUTED),
                     hp,
                     VPos::Center,

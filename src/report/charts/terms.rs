@@ -88,7 +88,7 @@ impl TopTerms {
         let h = HEADER_H + 36 + rows as i32 * (panel_h + GAP) + MARGIN - GAP;
         Some(TopTerms {
             subtitle: format!(
-                "up to {} terms per language for each theme, scored by class-based TF-IDF; bar = share of the theme's best term",
+                "up to {} terms per language for each theme (class-based TF-IDF); bar = share of the language's best term × the language's passages relative to the other's",
                 params.top_terms
             ),
             panels,
