@@ -60,9 +60,12 @@ impl ThemeShare {
                 )
             })
             .collect();
+        // Tall enough for the rows and for the legend (one theme a line).
+        let legend_h = HEADER_H + 20 + 18 * keys.len() as i32 + 24;
         let size = (
             params.chart_width,
-            rows_height(rows.len().max(3), HEADER_H + 40 + 40, params.chart_height),
+            rows_height(rows.len().max(3), HEADER_H + 40 + 40, params.chart_height)
+                .max((legend_h as u32).min(params.chart_height)),
         );
         (rows, legend, size)
     }
@@ -182,6 +185,21 @@ impl Chart for ThemeShare {
         let lx = w - MARGIN - legend_w;
         let line_h = 18;
         let fit = ((h - top - 10) / line_h).max(1) as usize;
+        let fit = if fit < self.legend.len() {
+            fit.saturating_sub(1)
+        } else {
+            fit
+        };
+        if fit < self.legend.len() {
+            draw::text(
+                area,
+                &format!("… {} more (see the page's table)", self.legend.len() - fit),
+                (lx, top + 8 + line_h * fit as i32),
+                &font(SMALL_SIZE).color(&MUTED),
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
         for (i, (name, c)) in self.legend.iter().take(fit).enumerate() {
             let y = top + 8 + line_h * i as i32;
             draw::rect(area, (lx, y - 6), (lx + 12, y + 6), *c)?;
