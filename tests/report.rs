@@ -52,7 +52,8 @@ const DOCS: &[(&str, &str, Option<&str>, &str)] = &[
         "",
         None,
         "Kimi from Moonshot handles long context well and users like it.\n\
-         Closed models from OpenAI still lead the benchmarks on reasoning.\n",
+         Closed models from OpenAI still lead the benchmarks on reasoning.\n\
+         OpenAI was criticised for secrecy, and its closed models!\n",
     ),
 ];
 
@@ -66,7 +67,11 @@ fn corpus() -> Corpus {
             let meta = DocMeta {
                 title: Some(format!("Title of {id} · 标题")),
                 date: date.map(str::to_string),
-                source: None,
+                source: match *id {
+                    "a_en.txt" | "b_zh.txt" => Some("Outlet A".to_string()),
+                    "c_mixed.txt" => Some("Outlet B".to_string()),
+                    _ => None,
+                },
                 language: (!lang.is_empty()).then(|| lang.to_string()),
             };
             stancemap::ingest::document_from_bytes(id, text.as_bytes(), Some(meta), &params)
@@ -430,13 +435,16 @@ impl Fixture {
     }
 }
 
-const CHARTS: [&str; 6] = [
+const CHARTS: [&str; 9] = [
     "corpus",
     "themes",
     "top_terms",
     "passage_map",
     "stance_by_theme",
+    "stance_by_source",
     "stance_trend",
+    "theme_share_time",
+    "theme_share_source",
 ];
 
 fn out_dir(name: &str) -> (Option<tempfile::TempDir>, PathBuf) {
@@ -528,7 +536,10 @@ fn writes_every_chart_page_and_data_file() {
         assert_eq!(w, params.chart_width, "{chart} width");
         if chart == "top_terms" {
             assert!(h >= 300, "{chart} height {h}");
-        } else if chart == "themes" || chart == "stance_by_theme" {
+        } else if chart == "themes"
+            || chart.starts_with("stance_by_")
+            || chart.starts_with("theme_share_")
+        {
             // Bar charts fit their rows, up to the configured height.
             assert!(
                 (320..=params.chart_height).contains(&h),
@@ -642,7 +653,9 @@ fn passages_jsonl_follows_the_contract() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), f.corpus.n_passages());
     let order = [
+        "\"passage_id\":",
         "\"doc\":",
+        "\"source\":",
         "\"line_start\":",
         "\"line_end\":",
         "\"lang\":",
@@ -665,11 +678,21 @@ fn passages_jsonl_follows_the_contract() {
         let v: serde_json::Value = serde_json::from_str(line).expect("json line");
         assert_eq!(v["doc"], p.doc.as_str());
         assert_eq!(v["text"], p.text.as_str());
+        assert_eq!(
+            v["passage_id"],
+            format!("{}:{}-{}", p.doc, p.line_start, p.line_end).as_str()
+        );
+        let want_source = match p.doc.as_str() {
+            "a_en.txt" | "b_zh.txt" => serde_json::json!("Outlet A"),
+            "c_mixed.txt" => serde_json::json!("Outlet B"),
+            _ => serde_json::Value::Null,
+        };
+        assert_eq!(v["source"], want_source, "{line}");
         if p.boilerplate {
             saw_boiler = true;
             assert!(v["boilerplate_kind"].is_string());
             let k = line.find("\"boilerplate_kind\":").expect("kind");
-            assert!(pos[4] < k && k < pos[5]);
+            assert!(pos[6] < k && k < pos[7]);
             assert!(v["theme"].is_null());
         } else {
             assert!(!line.contains("boilerplate_kind"));
@@ -679,8 +702,135 @@ fn passages_jsonl_follows_the_contract() {
     }
     assert!(saw_boiler, "fixture should have boilerplate");
     let csv = std::fs::read_to_string(dir.join("passages.csv")).expect("csv");
-    assert!(csv.starts_with("\u{feff}doc,line_start,"));
+    assert!(csv.starts_with("\u{feff}passage_id,doc,source,line_start,"));
     assert!(csv.contains("stance_openai_score"));
+    assert!(csv.contains("\r\nd_undated.txt:1-1,d_undated.txt,,1,"));
+    assert!(csv.contains(",c_mixed.txt,Outlet B,"));
+    // Every passage id is unique.
+    let ids: std::collections::BTreeSet<&str> = lines
+        .iter()
+        .map(|l| l.split('"').nth(3).expect("id"))
+        .collect();
+    assert_eq!(ids.len(), lines.len());
+}
+
+#[test]
+fn stance_json_orders_themes_numerically_and_splits_dates() {
+    let mut f = fixture();
+    // Theme keys 2 and 10 and 1: numeric order is 1, 2, 10, other.
+    for per in f.summary.by_theme.values_mut() {
+        per.insert("10".into(), Aggregate::default());
+        per.insert("2".into(), Aggregate::default());
+    }
+    let (_keep, dir) = out_dir("stance_json");
+    write_report(&dir, &f.input(), &Params::default()).expect("report");
+    let text = std::fs::read_to_string(dir.join("stance.json")).expect("stance.json");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let keys: Vec<&String> = v["by_theme"]["openai"]
+        .as_object()
+        .expect("by_theme")
+        .keys()
+        .collect();
+    let nums: Vec<u64> = keys.iter().filter_map(|k| k.parse().ok()).collect();
+    assert!(nums.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    assert!(nums.contains(&10) && nums.contains(&2), "{keys:?}");
+    if let Some(p) = keys.iter().position(|k| k.parse::<u64>().is_err()) {
+        assert!(
+            keys[p..].iter().all(|k| k.parse::<u64>().is_err()),
+            "{keys:?}"
+        );
+    }
+    assert!(v.get("by_date").is_none());
+    let day = v["by_day"]["openai"].as_object().expect("by_day");
+    let month = v["by_month"]["openai"].as_object().expect("by_month");
+    assert!(day.keys().all(|k| k.len() == 10), "{day:?}");
+    assert!(month.keys().all(|k| k.len() == 7), "{month:?}");
+    assert!(day.contains_key("2024-08-02") && month.contains_key("2023-11"));
+    assert!(v["undated"]["openai"]["n"].as_u64().unwrap_or(0) > 0);
+}
+
+#[test]
+fn listings_count_repeated_passages_once_and_skip_boilerplate() {
+    let f = fixture();
+    let (_keep, dir) = out_dir("dedup");
+    let params = Params {
+        strongest_passages: 100,
+        ..Params::default()
+    };
+    write_report(&dir, &f.input(), &params).expect("report");
+    let md = std::fs::read_to_string(dir.join("summary.md")).expect("md");
+    let section = md
+        .split("## Strongest stance")
+        .nth(1)
+        .and_then(|s| s.split("## Documents").next())
+        .expect("strongest section");
+    let openai = section
+        .split("### toward")
+        .find(|s| s.starts_with(" OpenAI"))
+        .expect("openai list");
+    // The same sentence (punctuation aside) is in a_en.txt and d_undated.txt.
+    assert_eq!(
+        openai.matches("secrecy").count(),
+        1,
+        "repeated passage listed twice:\n{openai}"
+    );
+    assert!(!section.contains("Share this article") && !section.contains("责任编辑"));
+    // Both copies are still in the data files and the explorer.
+    let jsonl = std::fs::read_to_string(dir.join("passages.jsonl")).expect("jsonl");
+    assert_eq!(jsonl.matches("criticised for secrecy").count(), 2);
+}
+
+#[test]
+fn the_page_embeds_an_explorer_and_comparison_tables() {
+    let f = fixture();
+    let (_keep, dir) = out_dir("explorer");
+    write_report(&dir, &f.input(), &Params::default()).expect("report");
+    let html = std::fs::read_to_string(dir.join("index.html")).expect("html");
+    let data = html
+        .split("<script type=\"application/json\" id=\"sm-data\">")
+        .nth(1)
+        .and_then(|r| r.split("</script>").next())
+        .expect("embedded data");
+    let v: serde_json::Value = serde_json::from_str(data).expect("embedded data is JSON");
+    assert_eq!(v["total"].as_u64(), Some(f.corpus.n_passages() as u64));
+    assert_eq!(v["shown"], v["total"]);
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), f.corpus.n_passages());
+    let sources: Vec<&str> = v["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert_eq!(sources, vec!["Outlet A", "Outlet B", "(no source)"]);
+    // A passage naming OpenAI marks the mention, and its evidence.
+    let row = rows
+        .iter()
+        .find(|r| {
+            r[6].as_str()
+                .is_some_and(|t| t.starts_with("OpenAI was criticised"))
+        })
+        .expect("row");
+    let st = row[7].as_array().expect("stance");
+    let openai = st.iter().find(|s| s[0] == 1).expect("openai stance");
+    assert_eq!(openai[4][0], serde_json::json!([0, 6]), "{openai}");
+    assert!(!openai[3].as_array().expect("evidence").is_empty());
+    // Cells of the comparison tables filter the explorer.
+    assert!(
+        html.contains("data-f=\"theme=0&amp;target=1\""),
+        "no theme x target cell"
+    );
+    assert!(
+        html.contains("data-f=\"source=1&amp;target=0\""),
+        "no source cell"
+    );
+    assert!(html.contains("Stance by source") && html.contains("Theme share over time"));
+    assert!(html.contains("id=\"explorer\"") && html.contains("data-explorer"));
+    // Nothing is fetched: no script or style source, no fetch call.
+    assert!(!html.contains("<script src") && !html.contains("fetch("));
+    let md = std::fs::read_to_string(dir.join("summary.md")).expect("md");
+    assert!(md.contains("Outlet B") && md.contains("Stance by theme and target"));
+    assert!(md.contains("have no date"), "undated documents not said");
 }
 
 #[test]

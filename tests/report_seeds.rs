@@ -9,13 +9,16 @@ use std::path::Path;
 use common::*;
 
 /// Charts and the data files of the stages they need.
-const CHARTS: [(&str, &[&str]); 6] = [
+const CHARTS: [(&str, &[&str]); 9] = [
     ("corpus", &[]),
     ("themes", &["themes.json"]),
     ("top_terms", &["themes.json"]),
     ("passage_map", &["themes.json"]),
     ("stance_by_theme", &["themes.json", "stance.json"]),
+    ("stance_by_source", &["stance.json"]),
     ("stance_trend", &["stance.json"]),
+    ("theme_share_time", &["themes.json"]),
+    ("theme_share_source", &["themes.json"]),
 ];
 
 fn png_size_and_ink(path: &Path) -> (u32, u32, usize, usize) {

@@ -16,7 +16,11 @@ use crate::Lang;
 /// One line of `passages.jsonl`. Field order is the file's contract.
 #[derive(Serialize)]
 struct Row<'a> {
+    /// Stable id, `doc:line_start-line_end` ([`super::stats::passage_id`]).
+    passage_id: String,
     doc: &'a str,
+    /// The document's `source` from the metadata sidecar, `null` without one.
+    source: Option<&'a str>,
     line_start: u32,
     line_end: u32,
     lang: Lang,
@@ -56,12 +60,25 @@ fn json_pretty<T: Serialize + ?Sized>(
     write_text(dir, name, &s)
 }
 
+/// Document id -> its sidecar `source`, for documents that have one.
+pub(crate) fn doc_sources<'a>(view: &View<'a>) -> std::collections::BTreeMap<&'a str, &'a str> {
+    view.input
+        .corpus
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.id.as_str(), d.meta.source.as_deref()?)))
+        .collect()
+}
+
 pub(crate) fn passages_jsonl(view: &View) -> Result<String, serde_json::Error> {
     let input = view.input;
+    let sources = doc_sources(view);
     let mut out = String::new();
     for (i, p) in view.passages.iter().enumerate() {
         let row = Row {
+            passage_id: super::stats::passage_id(p),
             doc: &p.doc,
+            source: sources.get(p.doc.as_str()).copied(),
             line_start: p.line_start,
             line_end: p.line_end,
             lang: p.lang,
@@ -136,8 +153,11 @@ pub fn label_str(l: StanceLabel) -> &'static str {
 pub(crate) fn passages_csv(view: &View) -> String {
     let input = view.input;
     let targets = targets(view);
+    let sources = doc_sources(view);
     let mut header: Vec<String> = [
+        "passage_id",
         "doc",
+        "source",
         "line_start",
         "line_end",
         "lang",
@@ -172,7 +192,9 @@ pub(crate) fn passages_csv(view: &View) -> String {
             .map(|t| t.label.as_str())
             .unwrap_or("");
         let mut row: Vec<String> = vec![
+            text_cell(&super::stats::passage_id(p)),
             text_cell(&p.doc),
+            text_cell(sources.get(p.doc.as_str()).copied().unwrap_or_default()),
             p.line_start.to_string(),
             p.line_end.to_string(),
             p.lang.to_string(),
@@ -219,6 +241,78 @@ pub(crate) fn passages_csv(view: &View) -> String {
     out
 }
 
+/// Order a map's keys as numbers where they are numbers (`"2"` before
+/// `"10"`), the rest after them as text (`"other"` last).
+fn numeric_keys(
+    m: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut v: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+    v.sort_by(|a, b| match (a.0.parse::<u64>(), b.0.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        _ => a.0.cmp(&b.0),
+    });
+    v.into_iter().collect()
+}
+
+/// `stance.json`: the stance summary with each target's theme keys in
+/// numeric order, and `by_date` split by precision into `by_day`
+/// (`YYYY-MM-DD`), `by_month` (`YYYY-MM`) and `undated`, so no series mixes
+/// days and months. Fields the summary gains later pass through unchanged.
+pub(crate) fn stance_json(
+    summary: &crate::stance::StanceSummary,
+) -> Result<serde_json::Value, serde_json::Error> {
+    use serde_json::{Map, Value};
+    let v = serde_json::to_value(summary)?;
+    let Value::Object(obj) = v else {
+        return Ok(v);
+    };
+    let mut out = Map::new();
+    for (k, val) in obj {
+        match (k.as_str(), val) {
+            ("by_theme", Value::Object(per_target)) => {
+                let m: Map<String, Value> = per_target
+                    .into_iter()
+                    .map(|(t, groups)| match groups {
+                        Value::Object(g) => (t, Value::Object(numeric_keys(g))),
+                        other => (t, other),
+                    })
+                    .collect();
+                out.insert(k, Value::Object(m));
+            }
+            ("by_date", Value::Object(per_target)) => {
+                let mut day = Map::new();
+                let mut month = Map::new();
+                let mut undated = Map::new();
+                for (t, groups) in per_target {
+                    let Value::Object(g) = groups else { continue };
+                    let (mut d, mut m) = (Map::new(), Map::new());
+                    for (key, agg) in g {
+                        let b = key.as_bytes();
+                        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+                            d.insert(key, agg);
+                        } else if b.len() == 7 && b[4] == b'-' {
+                            m.insert(key, agg);
+                        } else {
+                            undated.insert(t.clone(), agg);
+                        }
+                    }
+                    day.insert(t.clone(), Value::Object(d));
+                    month.insert(t, Value::Object(m));
+                }
+                out.insert("by_day".into(), Value::Object(day));
+                out.insert("by_month".into(), Value::Object(month));
+                out.insert("undated".into(), Value::Object(undated));
+            }
+            (_, val) => {
+                out.insert(k, val);
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
 /// Write every data file; `themes.json` and `stance.json` only when their
 /// stage ran.
 pub(crate) fn write_all(dir: &Path, view: &View) -> Result<Vec<PathBuf>, ReportError> {
@@ -234,7 +328,11 @@ pub(crate) fn write_all(dir: &Path, view: &View) -> Result<Vec<PathBuf>, ReportE
         written.push(json_pretty(dir, "themes.json", t)?);
     }
     if let Some(s) = input.stance {
-        written.push(json_pretty(dir, "stance.json", s.summary)?);
+        let value = stance_json(s.summary).map_err(|source| ReportError::Json {
+            path: dir.join("stance.json"),
+            source,
+        })?;
+        written.push(json_pretty(dir, "stance.json", &value)?);
     }
     Ok(written)
 }

@@ -59,6 +59,7 @@ mark.favor{background:#cfe0f3;color:#0b3c6f}mark.against{background:#f6d0d3;colo
 li.passage{margin-bottom:14px}.ev{color:#555;font-size:12px}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
 pre{background:#f6f6f6;padding:10px;overflow:auto;font-size:12px}
+.scroll{overflow-x:auto}.warn{color:#8a4b00}
 ";
 
 fn label_class(l: StanceLabel) -> &'static str {
@@ -91,19 +92,71 @@ fn highlighted(text: &str, ev: &[crate::stance::Evidence]) -> String {
 }
 
 /// The page. Reads the PNG charts back from `dir` to embed them.
+fn table_html(t: &super::tables::Table) -> String {
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<section id=\"{}\"><h3>{} · {}</h3>\n<p class=\"sub\">{}</p>",
+        t.id,
+        esc(t.title_en),
+        esc(t.title_zh),
+        esc(&t.note)
+    );
+    if t.rows.is_empty() {
+        let _ = writeln!(h, "</section>");
+        return h;
+    }
+    let _ = write!(h, "<div class=\"scroll\"><table>\n<tr>");
+    for c in &t.header {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    let _ = writeln!(h, "</tr>");
+    for row in &t.rows {
+        let _ = write!(h, "<tr>");
+        for (k, c) in row.iter().enumerate() {
+            if k == 0 {
+                let _ = write!(h, "<td>{}</td>", esc(&c.text));
+                continue;
+            }
+            let style = c
+                .shade
+                .map(|s| format!(" style=\"background:{}\"", super::tables::background(s)))
+                .unwrap_or_default();
+            match &c.filter {
+                Some(f) => {
+                    let _ = write!(
+                        h,
+                        "<td class=\"cell\" data-f=\"{}\"{style}>{}</td>",
+                        esc(f),
+                        esc(&c.text)
+                    );
+                }
+                None => {
+                    let _ = write!(h, "<td class=\"num\"{style}>{}</td>", esc(&c.text));
+                }
+            }
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table></div></section>");
+    h
+}
+
 pub(crate) fn page(
     view: &View,
     params: &Params,
     charts: &[ChartFile],
     dir: &Path,
 ) -> Result<String, ReportError> {
+    let stats = super::stats::Stats::new(view);
     let input = view.input;
     let corpus = input.corpus;
     let mut h = String::new();
     let w = &mut h;
     let _ = write!(
         w,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>stancemap report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>stancemap report</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n",
+        super::explorer::CSS
     );
     let _ = writeln!(
         w,
@@ -179,7 +232,22 @@ pub(crate) fn page(
     if input.stance.is_none() {
         let _ = writeln!(w, "<li>stance: not computed in this run</li>");
     }
+    if let Some(note) = stats.dates_note() {
+        let _ = writeln!(w, "<li class=\"warn\">dates: {}</li>", esc(&note));
+    }
+    let _ = writeln!(
+        w,
+        "<li>sources: {}</li>",
+        esc(&stats
+            .sources
+            .iter()
+            .zip(&stats.passages_by_source)
+            .map(|(s, n)| format!("{s} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", "))
+    );
     let _ = writeln!(w, "</ul>");
+    let _ = writeln!(w, "<p><a href=\"#explorer\">Explore the passages · 浏览段落</a> · <a href=\"#comparisons\">Comparisons · 比较</a></p>");
 
     // Charts.
     let _ = writeln!(w, "<h2>Charts · 图表</h2>");
@@ -205,6 +273,15 @@ pub(crate) fn page(
         );
     }
 
+    // Comparison tables.
+    let tables = super::tables::all(view, &stats);
+    if !tables.is_empty() {
+        let _ = writeln!(w, "<h2 id=\"comparisons\">Comparisons · 比较</h2>");
+        for t in &tables {
+            w.push_str(&table_html(t));
+        }
+    }
+
     // Themes table.
     if let Some(t) = input.themes {
         let _ = writeln!(w, "<h2>Themes · 主题</h2>\n<table>\n<tr><th>#</th><th>label</th><th>passages (en / zh / mixed)</th><th>top terms</th><th>representative passages</th></tr>");
@@ -216,11 +293,10 @@ pub(crate) fn page(
                     .map(|t| format!("<span>{}</span>", esc(&t.term)))
                     .collect::<String>()
             };
-            let reps: String = th
-                .representative
-                .iter()
-                .take(params.representative_passages)
-                .filter_map(|r| view.index.get(r).map(|&i| view.passages[i]))
+            let reps: String = view
+                .representatives(th, params.representative_passages)
+                .into_iter()
+                .map(|i| view.passages[i])
                 .map(|p| {
                     format!(
                         "<p class=\"rep\">{} <span class=\"where\">{}</span></p>",
@@ -296,9 +372,27 @@ pub(crate) fn page(
         }
     }
 
+    // Explorer.
+    let chosen = super::explorer::choose(view, &stats);
+    let _ = writeln!(
+        w,
+        "<h2>Explore the passages · 浏览段落</h2>\n<p class=\"sub\">{}</p>",
+        esc(&if chosen.len() == view.passages.len() {
+            format!("All {} passages are in this page: search (English or Chinese), filter, sort; click a cell of a comparison table to list its passages. Target mentions are marked yellow, evidence blue (favour) or red (against).", chosen.len())
+        } else {
+            format!("This page holds {} of the {} passages ({} left out): the strongest toward each target in each theme, each theme's representatives and first passages, and an even sample of the rest. passages.jsonl, passages.csv hold them all. Target mentions are marked yellow, evidence blue (favour) or red (against).", chosen.len(), view.passages.len(), view.passages.len() - chosen.len())
+        })
+    );
+    let _ = writeln!(
+        w,
+        "<script type=\"application/json\" id=\"sm-data\">{}</script>\n{}",
+        super::explorer::data_json(view, &stats, &chosen),
+        super::explorer::MARKUP
+    );
+
     // Documents.
     let tot = totals(view);
-    let _ = write!(w, "<h2>Documents · 文档</h2>\n<table>\n<tr><th>document</th><th>title</th><th>date</th><th>passages</th>");
+    let _ = write!(w, "<h2>Documents · 文档</h2>\n<table>\n<tr><th>document</th><th>title</th><th>source</th><th>date</th><th>passages</th>");
     for (_, name, _) in &tot {
         let _ = write!(w, "<th>{} mean (n)</th>", esc(name));
     }
@@ -306,9 +400,10 @@ pub(crate) fn page(
     for d in &corpus.documents {
         let _ = write!(
             w,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
             esc(&d.id),
             esc(d.meta.title.as_deref().unwrap_or("")),
+            esc(d.meta.source.as_deref().unwrap_or("")),
             esc(d.meta.date.as_deref().unwrap_or("undated")),
             d.passages.len()
         );
@@ -336,9 +431,10 @@ pub(crate) fn page(
     }
     let _ = writeln!(
         w,
-        "<h2>Data · 数据</h2>\n<p>Beside this page: <a href=\"passages.jsonl\">passages.jsonl</a>, <a href=\"passages.csv\">passages.csv</a>{}{}, <a href=\"manifest.json\">manifest.json</a>.</p>\n</body>\n</html>",
+        "<h2>Data · 数据</h2>\n<p>Beside this page: <a href=\"passages.jsonl\">passages.jsonl</a>, <a href=\"passages.csv\">passages.csv</a>{}{}, <a href=\"manifest.json\">manifest.json</a>.</p>\n<script>{}</script>\n</body>\n</html>",
         if input.themes.is_some() { ", <a href=\"themes.json\">themes.json</a>" } else { "" },
         if input.stance.is_some() { ", <a href=\"stance.json\">stance.json</a>" } else { "" },
+        super::explorer::SCRIPT,
     );
     // Embed the glyphs this page uses, so Chinese shows without CJK fonts.
     let face = super::subset::subset(&h)

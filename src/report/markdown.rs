@@ -133,6 +133,21 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
     if input.stance.is_none() {
         let _ = writeln!(w, "- stance: not computed in this run");
     }
+    let stats = super::stats::Stats::new(view);
+    if let Some(note) = stats.dates_note() {
+        let _ = writeln!(w, "- dates: {}", md(&note));
+    }
+    let _ = writeln!(
+        w,
+        "- sources: {}",
+        md(&stats
+            .sources
+            .iter()
+            .zip(&stats.passages_by_source)
+            .map(|(s, n)| format!("{s} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", "))
+    );
 
     let _ = writeln!(w, "\n## Charts · 图表\n");
     for c in charts {
@@ -143,6 +158,44 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
             "### {} · {}\n\n![{} · {}]({png})\n\n{} ([SVG]({svg}))\n",
             c.title_en, c.title_zh, c.title_en, c.title_zh, c.caption
         );
+    }
+
+    let tables = super::tables::all(view, &stats);
+    if !tables.is_empty() {
+        let _ = writeln!(w, "## Comparisons · 比较\n");
+        for t in &tables {
+            let _ = writeln!(
+                w,
+                "### {} · {}\n\n{}\n",
+                t.title_en,
+                t.title_zh,
+                md(&t.note)
+            );
+            if t.rows.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                w,
+                "| {} |\n|{}",
+                t.header
+                    .iter()
+                    .map(|h| md(h))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                "---|".repeat(t.header.len())
+            );
+            for row in &t.rows {
+                let _ = writeln!(
+                    w,
+                    "| {} |",
+                    row.iter()
+                        .map(|c| md(&c.text))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
+            }
+            let _ = writeln!(w);
+        }
     }
 
     if let Some(t) = input.themes {
@@ -183,15 +236,9 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
             let _ = writeln!(w, "### Representative passages · 代表性段落\n");
             for th in &themes {
                 let _ = writeln!(w, "**#{} {}**\n", th.id, md(&th.label));
-                for r in th
-                    .representative
-                    .iter()
-                    .take(params.representative_passages)
-                {
-                    if let Some(&i) = view.index.get(r) {
-                        let p = view.passages[i];
-                        let _ = writeln!(w, "- {} — {}", md(&clip(&p.text, 280)), code(&place(p)));
-                    }
+                for i in view.representatives(th, params.representative_passages) {
+                    let p = view.passages[i];
+                    let _ = writeln!(w, "- {} — {}", md(&clip(&p.text, 280)), code(&place(p)));
                 }
                 let _ = writeln!(w);
             }
@@ -235,18 +282,19 @@ pub(crate) fn summary(view: &View, params: &Params, charts: &[ChartFile]) -> Str
     let tot = totals(view);
     let _ = write!(
         w,
-        "## Documents · 文档\n\n| document | title | date | passages |"
+        "## Documents · 文档\n\n| document | title | source | date | passages |"
     );
     for (_, name, _) in &tot {
         let _ = write!(w, " {} mean (n) |", md(name));
     }
-    let _ = writeln!(w, "\n|---|---|---|---|{}", "---|".repeat(tot.len()));
+    let _ = writeln!(w, "\n|---|---|---|---|---|{}", "---|".repeat(tot.len()));
     for d in &corpus.documents {
         let _ = write!(
             w,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             md(&d.id),
             md(d.meta.title.as_deref().unwrap_or("")),
+            md(d.meta.source.as_deref().unwrap_or("")),
             md(d.meta.date.as_deref().unwrap_or("undated")),
             d.passages.len()
         );

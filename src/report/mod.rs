@@ -9,11 +9,14 @@
 
 pub mod charts;
 pub mod data;
+pub mod explorer;
 pub mod fonts;
 pub mod html;
 pub mod markdown;
 pub mod palette;
+pub mod stats;
 pub mod subset;
+pub mod tables;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -219,7 +222,10 @@ impl<'a> View<'a> {
         v
     }
 
-    /// Passages with a stance toward `target`, strongest first (ties in corpus order).
+    /// Passages with a stance toward `target`, strongest first (ties in
+    /// corpus order). Boilerplate is left out, and passages whose text is
+    /// the same after normalisation ([`stats::dedup_key`]) count once: the
+    /// first (strongest) stands for the rest.
     pub(crate) fn strongest(
         &self,
         target: &str,
@@ -233,7 +239,9 @@ impl<'a> View<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, ps)| ps.get(target).and_then(|t| t.as_ref()).map(|t| (i, t)))
-            .filter(|(_, t)| t.score.is_finite() && t.score != 0.0)
+            .filter(|(i, t)| {
+                t.score.is_finite() && t.score != 0.0 && !self.passages[*i].boilerplate
+            })
             .collect();
         v.sort_by(|a, b| {
             b.1.score
@@ -241,8 +249,25 @@ impl<'a> View<'a> {
                 .total_cmp(&a.1.score.abs())
                 .then(a.0.cmp(&b.0))
         });
-        v.truncate(n);
-        v
+        let mut seen = std::collections::BTreeSet::new();
+        v.into_iter()
+            .filter(|(i, _)| seen.insert(stats::dedup_key(&self.passages[*i].text)))
+            .take(n)
+            .collect()
+    }
+
+    /// A theme's representative passages (corpus indices), at most `n`,
+    /// boilerplate left out and repeated texts counted once.
+    pub(crate) fn representatives(&self, theme: &crate::themes::Theme, n: usize) -> Vec<usize> {
+        let mut seen = std::collections::BTreeSet::new();
+        theme
+            .representative
+            .iter()
+            .filter_map(|r| self.index.get(r).copied())
+            .filter(|&i| !self.passages[i].boilerplate)
+            .filter(|&i| seen.insert(stats::dedup_key(&self.passages[i].text)))
+            .take(n)
+            .collect()
     }
 }
 

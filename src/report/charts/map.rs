@@ -29,6 +29,10 @@ pub struct PassageMap {
 }
 
 const LEGEND_W: i32 = 300;
+/// Points drawn at most (the SVG stays small, the PNG readable).
+const MAX_POINTS: usize = 4_000;
+/// Points kept of every theme (all of a smaller one).
+const MIN_PER_THEME: usize = 80;
 
 impl PassageMap {
     pub fn new(view: &View, params: &Params) -> Option<Self> {
@@ -38,7 +42,7 @@ impl PassageMap {
         }
         let order = view.themes_by_size();
         let position = |id: u32| order.iter().position(|t| t.id == id);
-        let mut points: Vec<Point> = view
+        let points: Vec<Point> = view
             .passages
             .iter()
             .enumerate()
@@ -51,16 +55,58 @@ impl PassageMap {
                 })
             })
             .collect();
-        // The other group first, so themes draw over it.
-        points.sort_by_key(|p| p.theme.is_some());
-        let (mut xr, mut yr) = (
-            (f64::INFINITY, f64::NEG_INFINITY),
-            (f64::INFINITY, f64::NEG_INFINITY),
-        );
-        for p in &points {
-            xr = (xr.0.min(p.xy.0), xr.1.max(p.xy.0));
-            yr = (yr.0.min(p.xy.1), yr.1.max(p.xy.1));
+        // A stratified sample: at most MAX_POINTS, each theme keeping a
+        // share of them proportional to its size but at least MIN_PER_THEME
+        // (all of a smaller theme), evenly spread over its passages.
+        let total = points.len();
+        let mut groups: std::collections::BTreeMap<Option<usize>, Vec<Point>> = Default::default();
+        for p in points {
+            groups.entry(p.theme).or_default().push(p);
         }
+        let mut points: Vec<Point> = Vec::new();
+        for g in groups.values_mut() {
+            let quota = ((g.len() as f64 * MAX_POINTS as f64 / total.max(1) as f64).ceil()
+                as usize)
+                .max(MIN_PER_THEME)
+                .min(g.len());
+            let step = g.len() as f64 / quota as f64;
+            let picked: Vec<usize> = (0..quota).map(|k| (k as f64 * step) as usize).collect();
+            let mut v = std::mem::take(g);
+            let mut keep = vec![false; v.len()];
+            for i in picked {
+                keep[i] = true;
+            }
+            let mut k = 0;
+            v.retain(|_| {
+                k += 1;
+                keep[k - 1]
+            });
+            points.extend(v);
+        }
+        let sampled = points.len();
+        // The other group first, then themes from the largest, so small
+        // themes draw on top.
+        let sizes: Vec<usize> = order.iter().map(|t| t.size).collect();
+        points.sort_by_key(|p| match p.theme {
+            None => (0, 0),
+            Some(t) => (1, usize::MAX - sizes.get(t).copied().unwrap_or(0)),
+        });
+        // The view: the central 99% of each axis, so a few far passages do
+        // not squeeze the rest into a point.
+        let quant = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+            if v.is_empty() {
+                (f64::INFINITY, f64::NEG_INFINITY)
+            } else {
+                (at(0.005), at(0.995))
+            }
+        };
+        let xr = quant(points.iter().map(|p| p.xy.0).collect());
+        let yr = quant(points.iter().map(|p| p.xy.1).collect());
+        let before = points.len();
+        points.retain(|p| p.xy.0 >= xr.0 && p.xy.0 <= xr.1 && p.xy.1 >= yr.0 && p.xy.1 <= yr.1);
+        let outside = before - points.len();
         if !xr.0.is_finite() {
             return None;
         }
@@ -76,8 +122,21 @@ impl PassageMap {
             .collect();
         Some(PassageMap {
             subtitle: format!(
-                "{} passages on the first two LSA components; colour = theme, marker = language",
-                points.len()
+                "{} on the first two LSA components; colour = theme, marker = language{}",
+                if sampled < total {
+                    format!(
+                        "a stratified sample of {} of {} passages (every theme kept)",
+                        draw::count(sampled),
+                        draw::count(total)
+                    )
+                } else {
+                    format!("{} passages", draw::count(total))
+                },
+                if outside > 0 {
+                    format!("; {outside} beyond the central 99% not drawn")
+                } else {
+                    String::new()
+                }
             ),
             points,
             legend,

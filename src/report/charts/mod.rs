@@ -4,6 +4,7 @@
 mod corpus;
 pub mod draw;
 mod map;
+mod share;
 mod stance_theme;
 mod terms;
 mod themes;
@@ -19,6 +20,7 @@ use super::{fonts, palette, Params, ReportError, View};
 pub use corpus::CorpusGlance;
 pub use draw::title_zh_box;
 pub use map::PassageMap;
+pub use share::ThemeShare;
 pub use stance_theme::StanceByTheme;
 pub use terms::TopTerms;
 pub use themes::PassagesPerTheme;
@@ -178,10 +180,20 @@ pub(crate) fn write_all(
     if let Some(c) = PassageMap::new(view, params) {
         out.push(write_chart(dir, &c)?);
     }
-    if let Some(c) = StanceByTheme::new(view, params) {
+    let stats = super::stats::Stats::new(view);
+    if let Some(c) = StanceByTheme::new(view, params, &stats) {
         out.push(write_chart(dir, &c)?);
     }
-    if let Some(c) = StanceTrend::new(view, params) {
+    if let Some(c) = StanceByTheme::by_source(view, params, &stats) {
+        out.push(write_chart(dir, &c)?);
+    }
+    if let Some(c) = StanceTrend::new(view, params, &stats) {
+        out.push(write_chart(dir, &c)?);
+    }
+    if let Some(c) = ThemeShare::over_time(view, params, &stats) {
+        out.push(write_chart(dir, &c)?);
+    }
+    if let Some(c) = ThemeShare::by_source(view, params, &stats) {
         out.push(write_chart(dir, &c)?);
     }
     Ok(out)

@@ -1,6 +1,10 @@
 //! Top terms per theme: small multiples, one panel a theme, English terms on
-//! the left and Chinese on the right, bar length relative to the best term of
-//! that language in that theme (class-based TF-IDF has no absolute unit).
+//! the left and Chinese on the right. Bar length is relative to the best
+//! term of that language in that theme (class-based TF-IDF has no absolute
+//! unit), times the language's share of the theme's passages relative to
+//! the larger language: a language with 94 passages in a theme of 11,637
+//! gets short bars. A language with no passage in the theme shows no terms
+//! (the bridge's translations were not seen there).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -20,6 +24,9 @@ pub struct Panel {
     pub color: RGBColor,
     pub en: Vec<TermScore>,
     pub zh: Vec<TermScore>,
+    /// Passages of the theme in English (mixed included) and in Chinese.
+    pub n_en: usize,
+    pub n_zh: usize,
 }
 
 pub struct TopTerms {
@@ -43,22 +50,28 @@ impl TopTerms {
         let panels: Vec<Panel> = themes
             .iter()
             .enumerate()
-            .map(|(pos, t)| Panel {
-                title: theme_name(t.id, &t.label),
-                size: t.size,
-                color: palette::theme(pos),
-                en: t
-                    .top_terms_en
-                    .iter()
-                    .take(params.top_terms)
-                    .cloned()
-                    .collect(),
-                zh: t
-                    .top_terms_zh
-                    .iter()
-                    .take(params.top_terms)
-                    .cloned()
-                    .collect(),
+            .map(|(pos, t)| {
+                let by = |l: Lang| t.passages_by_lang.get(&l).copied().unwrap_or(0);
+                let (n_en, n_zh) = (
+                    by(Lang::En) + by(Lang::Mixed),
+                    by(Lang::Zh) + by(Lang::Mixed),
+                );
+                let take = |v: &[TermScore], n: usize| {
+                    if n == 0 {
+                        Vec::new()
+                    } else {
+                        v.iter().take(params.top_terms).cloned().collect()
+                    }
+                };
+                Panel {
+                    title: theme_name(t.id, &t.label),
+                    size: t.size,
+                    color: palette::theme(pos),
+                    en: take(&t.top_terms_en, n_en),
+                    zh: take(&t.top_terms_zh, n_zh),
+                    n_en,
+                    n_zh,
+                }
             })
             .collect();
         let w = params.chart_width;
@@ -75,7 +88,7 @@ impl TopTerms {
         let h = HEADER_H + 36 + rows as i32 * (panel_h + GAP) + MARGIN - GAP;
         Some(TopTerms {
             subtitle: format!(
-                "up to {} terms per language for each theme, scored by class-based TF-IDF; bar = share of the theme's best term",
+                "up to {} terms per language for each theme (class-based TF-IDF); bar = share of the language's best term × the language's passages relative to the other's",
                 params.top_terms
             ),
             panels,
@@ -101,12 +114,17 @@ fn term_column<DB: Surface>(
     area: &DrawingArea<DB, Shift>,
     terms: &[TermScore],
     color: RGBColor,
+    strength: f64,
     (x, y, w): (i32, i32, i32),
 ) -> DrawResult<DB> {
     if terms.is_empty() {
         return draw::text(
             area,
-            "—",
+            if strength > 0.0 {
+                "—"
+            } else {
+                "no passage · 无段落"
+            },
             (x + w / 2, y + TERM_ROW / 2),
             &font(SMALL_SIZE).color(&MUTED),
             HPos::Center,
@@ -132,7 +150,7 @@ fn term_column<DB: Surface>(
             VPos::Center,
         )?;
         let frac = if best > 0.0 && t.score.is_finite() {
-            (t.score / best).clamp(0.0, 1.0)
+            (t.score / best).clamp(0.0, 1.0) * strength.clamp(0.0, 1.0)
         } else {
             0.0
         };
@@ -156,7 +174,7 @@ impl Chart for TopTerms {
     }
     fn caption(&self) -> String {
         format!(
-            "One panel per theme (largest first): its best {} English terms on the left, Chinese on the right; bar length is relative to the theme's best term in that language.",
+            "One panel per theme (largest first): its best {} English terms on the left, Chinese on the right, with the theme's passages in each language; bar length is relative to the theme's best term in that language, scaled by that language's passages relative to the other's. No terms are shown for a language with no passage in the theme.",
             self.top_terms
         )
     }
@@ -211,7 +229,7 @@ impl Chart for TopTerms {
             let head_y = y + 32;
             draw::text(
                 area,
-                "English",
+                &format!("English (n={})", draw::count(p.n_en)),
                 (x + 14, head_y),
                 &font(12.0).color(&MUTED),
                 HPos::Left,
@@ -219,23 +237,26 @@ impl Chart for TopTerms {
             )?;
             draw::text(
                 area,
-                "中文",
+                &format!("中文 (n={})", draw::count(p.n_zh)),
                 (x + 14 + col_w + 8, head_y),
                 &font(12.0).color(&MUTED),
                 HPos::Left,
                 VPos::Top,
             )?;
             let body_y = y + PANEL_HEAD;
+            let most = p.n_en.max(p.n_zh).max(1) as f64;
             term_column(
                 area,
                 &p.en,
                 palette::lang(Lang::En),
+                p.n_en as f64 / most,
                 (x + 10, body_y, col_w),
             )?;
             term_column(
                 area,
                 &p.zh,
                 palette::lang(Lang::Zh),
+                p.n_zh as f64 / most,
                 (x + 14 + col_w + 4, body_y, col_w),
             )?;
         }

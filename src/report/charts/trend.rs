@@ -1,160 +1,97 @@
-//! Stance toward each target per document, ordered by document date: the
-//! trend a nightly run exists to watch. One point a document (its mean score
-//! over the passages that concern the target), a line per target through
-//! them in date order; undated documents are counted in the subtitle.
+//! Stance toward each target over time: passages binned by their document's
+//! date into weeks or months (chosen from the span, see
+//! [`Stats`](crate::report::stats::Stats)), one point a bin and target at
+//! the mean score with its 95% interval, n under it, and the band where
+//! passages are labelled neutral shaded. Without dates the chart says so.
 
-use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::draw::{self, font, HEADER_H, SMALL_SIZE};
+use super::draw::{self, font, HEADER_H, MARGIN, SMALL_SIZE};
+use super::stance_theme::score_step;
 use super::{Chart, DrawResult, Surface};
-use crate::report::palette::{self, MUTED};
-
+use crate::report::palette::{self, GRID, INK, MUTED};
+use crate::report::stats::{Bin, MeanCi, Stats};
 use crate::report::{text, Params, View};
-
-/// A document's date as a day number: `YYYY-MM-DD`, or `YYYY-MM` placed on
-/// the 15th (mid-month), so month-dated articles sit between the days.
-pub fn day_of(date: &str) -> Option<i32> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .ok()
-        .or_else(|| NaiveDate::parse_from_str(&format!("{date}-15"), "%Y-%m-%d").ok())?;
-    Some(d.num_days_from_ce())
-}
-
-/// Ticks on the first of months within `lo..=hi` (day numbers), every 1, 2,
-/// 3, 6 or 12·k months so that about `n` show, labelled `YYYY-MM`.
-pub fn month_ticks(lo: f64, hi: f64, n: usize) -> Vec<(f64, String)> {
-    let (Some(a), Some(b)) = (
-        NaiveDate::from_num_days_from_ce_opt(lo.ceil() as i32),
-        NaiveDate::from_num_days_from_ce_opt(hi.floor() as i32),
-    ) else {
-        return Vec::new();
-    };
-    let index = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
-    let months = (index(b) - index(a)).max(1);
-    let raw = months / n.max(1) as i32 + 1;
-    let step = [1, 2, 3, 6, 12]
-        .into_iter()
-        .find(|s| *s >= raw)
-        .unwrap_or(12 * ((raw + 11) / 12));
-    let mut out = Vec::new();
-    let mut m = index(a) + 1;
-    m += (step - m.rem_euclid(step)) % step;
-    while m <= index(b) {
-        if let Some(d) = NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1) {
-            out.push((
-                f64::from(d.num_days_from_ce()),
-                format!("{}-{:02}", d.year(), d.month()),
-            ));
-        }
-        m += step;
-    }
-    out
-}
+use crate::stance::StanceLabel;
 
 pub struct Series {
     pub target: String,
     pub color: RGBColor,
-    /// (day, mean score, passages) in date order.
-    pub points: Vec<(f64, f64, usize)>,
+    /// Per bin (as `bins`): the stance of its passages, if any concern the target.
+    pub points: Vec<Option<MeanCi>>,
 }
 
 pub struct StanceTrend {
     pub series: Vec<Series>,
-    /// Dated documents: (day, short name), in date order.
-    pub docs: Vec<(f64, String)>,
-    pub range: (f64, f64),
+    pub bins: Vec<String>,
+    /// Scores within ±band are labelled neutral (the widest |score| a
+    /// neutral passage has), shaded.
+    pub band: f64,
     pub subtitle: String,
+    pub note: Option<String>,
     pub size: (u32, u32),
 }
 
 impl StanceTrend {
-    pub fn new(view: &View, params: &Params) -> Option<Self> {
+    pub fn new(view: &View, params: &Params, stats: &Stats) -> Option<Self> {
         let stance = view.input.stance?;
-        let docs = &view.input.corpus.documents;
-        let mut dated: Vec<(i32, &str, Option<&str>)> = docs
+        if stats.targets.is_empty() {
+            return None;
+        }
+        let band = stance
+            .passages
             .iter()
-            .filter_map(|d| {
-                let day = day_of(d.meta.date.as_deref()?)?;
-                Some((day, d.id.as_str(), d.meta.title.as_deref()))
-            })
-            .collect();
-        dated.sort();
-        let undated = docs.len() - dated.len();
-        let series: Vec<Series> = stance
-            .summary
+            .flat_map(|ps| ps.values().flatten())
+            .filter(|t| t.label == StanceLabel::Neutral && t.score.is_finite())
+            .map(|t| t.score.abs())
+            .fold(0.0, f64::max)
+            .min(0.5);
+        let series = stats
             .targets
             .iter()
             .enumerate()
-            .map(|(i, (id, name))| {
-                let by = stance.summary.by_document.get(id);
-                let points = dated
-                    .iter()
-                    .filter_map(|(day, doc, _)| {
-                        let a = by?.get(*doc)?;
-                        (a.n > 0 && a.mean.is_finite()).then_some((
-                            f64::from(*day),
-                            a.mean.clamp(-1.0, 1.0),
-                            a.n,
-                        ))
+            .map(|(i, t)| Series {
+                target: stance.summary.targets.get(t).cloned().unwrap_or(t.clone()),
+                color: palette::target(i),
+                points: (0..stats.bins.len())
+                    .map(|b| {
+                        stats
+                            .by_bin
+                            .get(&b)
+                            .and_then(|m| m.get(t))
+                            .filter(|m| m.n > 0)
+                            .copied()
                     })
-                    .collect();
-                Series {
-                    target: name.clone(),
-                    color: palette::target(i),
-                    points,
-                }
+                    .collect(),
             })
             .collect();
-        if series.is_empty() {
-            return None;
-        }
-        let days: Vec<f64> = series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.0))
-            .collect();
-        let (lo, hi) = days
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &d| {
-                (a.min(d), b.max(d))
-            });
-        let range = if lo.is_finite() {
-            let pad = ((hi - lo) * 0.05).max(20.0);
-            (lo - pad, hi + pad)
-        } else {
-            (0.0, 1.0)
+        let unit = match stats.bin {
+            Some(Bin::Week) => "week (from Monday)",
+            _ => "month",
         };
-        let shown = days.len();
-        // Each date is named by its document's title, else its file name.
-        let docs = dated
-            .iter()
-            .map(|(day, id, title)| {
-                let name = id.rsplit('/').next().unwrap_or(id);
-                let stem = name.rsplit_once('.').map_or(name, |(a, _)| a);
-                let label = title.filter(|t| !t.trim().is_empty()).unwrap_or(stem);
-                (f64::from(*day), label.to_string())
-            })
-            .collect();
         Some(StanceTrend {
-            docs,
-            subtitle: format!(
-                "mean stance of each document's passages toward each target ({} points from {} dated documents{})",
-                shown,
-                dated.len(),
-                if undated > 0 { format!("; {undated} undated not shown") } else { String::new() }
-            ),
+            subtitle: if stats.bins.is_empty() {
+                "stance over time needs document dates".to_string()
+            } else {
+                format!(
+                    "mean score per {unit} ± 95% interval, n below; shaded: the neutral band (|score| ≤ {band:.2}){}",
+                    if stats.undated_docs > 0 {
+                        format!("; {} undated documents left out", stats.undated_docs)
+                    } else {
+                        String::new()
+                    }
+                )
+            },
+            note: stats.dates_note().filter(|_| stats.bins.is_empty()),
+            bins: stats.bins.clone(),
+            band,
             series,
-            range,
             size: (params.chart_width, params.chart_height),
         })
     }
 }
-
-/// Height of one row of document names above the plot.
-const DOC_ROW_H: i32 = 16;
 
 /// Circles for the first target, triangles for the second, and so on.
 fn marker<DB: Surface>(
@@ -176,10 +113,13 @@ impl Chart for StanceTrend {
         "stance_trend"
     }
     fn title(&self) -> (&'static str, &'static str) {
-        ("Stance per document over time", "各文档立场随时间变化")
+        ("Stance over time", "立场随时间变化")
     }
     fn caption(&self) -> String {
-        "One point per document and target, at the document's date: the mean stance of its passages that concern the target (+1 favour, −1 against); larger points rest on more passages. Month-only dates sit mid-month.".into()
+        match &self.note {
+            Some(n) => format!("Stance over time: {n}."),
+            None => "Passages binned by their document's date (weeks or months, from the span); per bin and target the mean stance score (+1 favour, −1 against) with its 95% interval and the number of passages; the grey band is where scores are labelled neutral.".into(),
+        }
     }
     fn size(&self) -> (u32, u32) {
         self.size
@@ -187,155 +127,147 @@ impl Chart for StanceTrend {
 
     fn draw<DB: Surface>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         draw::header(area, self.title(), &self.subtitle)?;
-        let (_, body) = area.split_vertically(HEADER_H + 28);
-        if self.series.iter().all(|s| s.points.is_empty()) {
+        let (w, h) = (self.size.0 as i32, self.size.1 as i32);
+        if let Some(note) = &self.note {
+            let (_, body) = area.split_vertically(HEADER_H + 28);
+            return draw::empty_note(&body, note);
+        }
+        if self
+            .series
+            .iter()
+            .all(|s| s.points.iter().all(Option::is_none))
+        {
+            let (_, body) = area.split_vertically(HEADER_H + 28);
             return draw::empty_note(
                 &body,
-                "no dated document has a passage with a stance · 没有带日期且有立场的文档",
+                "no dated passage concerns a target · 没有带日期且涉及目标的段落",
             );
         }
-        let (x0, x1) = self.range;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(16)
-            .margin_right(32)
-            .margin_bottom(12)
-            .margin_top(30 + DOC_ROW_H)
-            .x_label_area_size(52)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x0..x1, -1.1f64..1.1f64)?;
-        // Shade the favour and against halves so the sign reads at a glance.
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(x0, 0.0), (x1, 1.1)],
-            draw::lighter(palette::FAVOR, 0.93).filled(),
-        )))?;
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(x0, -1.1), (x1, 0.0)],
-            draw::lighter(palette::AGAINST, 0.93).filled(),
-        )))?;
-        let y_ticks = [-1.0, -0.5, 0.0, 0.5, 1.0].map(|v: f64| {
-            (
-                v,
-                if v == 0.0 {
-                    "0".to_string()
-                } else {
-                    format!("{v:+.1}")
-                },
-            )
-        });
-        draw::axes(
-            area,
-            &chart,
-            &draw::Axes {
-                x_ticks: month_ticks(x0, x1, 8),
-                y_ticks: y_ticks.to_vec(),
-                x_desc: "document date · 文档日期",
-                y_desc: "mean stance · 平均立场",
-            },
-        )?;
-        chart.draw_series(LineSeries::new(
-            vec![(x0, 0.0), (x1, 0.0)],
-            MUTED.stroke_width(1),
-        ))?;
-        let text_pos = |y: f64| {
-            if y >= 0.0 {
-                "favor 支持 ↑"
-            } else {
-                "against 反对 ↓"
-            }
+        let legend: Vec<(String, RGBColor)> = self
+            .series
+            .iter()
+            .map(|s| (s.target.clone(), s.color))
+            .collect();
+        draw::legend(area, &legend, (MARGIN, HEADER_H + 14))?;
+        let top = HEADER_H + 44;
+        let bottom = h - 70;
+        let left = MARGIN + 48;
+        let right = w - MARGIN - 10;
+        let reach = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().flatten())
+            .map(|m| m.mean.abs() + if m.n >= 2 { m.ci95.min(1.0) } else { 0.0 })
+            .fold(self.band, f64::max)
+            .clamp(0.05, 1.0);
+        let step = score_step(reach);
+        let ymax = ((reach / step).ceil() * step).min(1.0);
+        let sy = |v: f64| {
+            let t = (ymax - v.clamp(-ymax, ymax)) / (2.0 * ymax);
+            top + (t * f64::from(bottom - top)).round() as i32
         };
-        let (px, py) = chart.backend_coord(&(x0, 1.1));
-        draw::text(
-            area,
-            text_pos(1.0),
-            (px + 8, py + 8),
-            &font(SMALL_SIZE).color(&palette::FAVOR),
-            HPos::Left,
-            VPos::Top,
-        )?;
-        let (px, py) = chart.backend_coord(&(x0, -1.1));
-        draw::text(
-            area,
-            text_pos(-1.0),
-            (px + 8, py - 8),
-            &font(SMALL_SIZE).color(&palette::AGAINST),
-            HPos::Left,
-            VPos::Bottom,
-        )?;
-
-        let radius = |n: usize| (3.0 + (n as f64).sqrt() * 1.5).min(12.0) as i32;
-        for (i, s) in self.series.iter().enumerate() {
-            let color = s.color;
-            let line: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.1)).collect();
-            chart.draw_series(LineSeries::new(line, color.stroke_width(2)))?;
-            for p in &s.points {
-                let at = chart.backend_coord(&(p.0, p.1));
-                marker(area, i, at, radius(p.2), color)?;
-            }
-        }
-        // Which document each date is, above the plot, in two staggered
-        // rows so that close dates keep their names; a name that fits in
-        // neither row is left out (the pages list them all).
-        let mut row_right = [i32::MIN; 2];
-        let width = area.dim_in_pixel().0 as i32;
-        for (day, name) in &self.docs {
-            let (px, py) = chart.backend_coord(&(*day, 1.1));
-            let label = text::fit(name, 12.0, 170.0);
-            let half = (text::width(&label, 12.0) / 2.0) as i32;
-            // Centred on its date, but kept inside the chart.
-            let cx = px.clamp(half + 4, (width - half - 4).max(half + 4));
-            let Some(row) = (0..2).find(|&r| cx - half > row_right[r] + 8) else {
-                draw::line(area, (px, py - 6), (px, py), MUTED, 1)?;
-                continue;
-            };
-            let rise = row as i32 * DOC_ROW_H;
-            draw::line(area, (px, py - 6 - rise), (px, py), MUTED, 1)?;
-            draw::text(
+        let nb = self.bins.len().max(1);
+        let slot = f64::from(right - left) / nb as f64;
+        let sx = |b: usize, s: usize| {
+            let off = (s as f64 - (self.series.len() as f64 - 1.0) / 2.0) * (slot * 0.18).min(8.0);
+            left + (slot * (b as f64 + 0.5) + off).round() as i32
+        };
+        // Neutral band, grid, zero line.
+        if self.band > 0.0 {
+            draw::rect(
                 area,
-                &label,
-                (cx, py - 9 - rise),
-                &font(12.0).color(&MUTED),
-                HPos::Center,
-                VPos::Bottom,
+                (left, sy(self.band)),
+                (right, sy(-self.band)),
+                RGBColor(0xEE, 0xEE, 0xEE),
             )?;
-            row_right[row] = cx + half;
         }
-        // Legend above the plot, where it hides no point.
-        let mut x = draw::MARGIN;
-        let y = HEADER_H + 14;
-        for (i, s) in self.series.iter().enumerate() {
-            draw::line(area, (x, y), (x + 24, y), s.color, 2)?;
-            marker(area, i, (x + 12, y), 5, s.color)?;
+        let mut t = -ymax;
+        while t <= ymax + 1e-9 {
+            let y = sy(t);
+            draw::line(area, (left, y), (right, y), GRID, 1)?;
             draw::text(
                 area,
-                &s.target,
-                (x + 32, y),
-                &font(14.0),
-                HPos::Left,
+                &format!("{:+}", (t * 100.0).round() / 100.0).replace("+0", "0"),
+                (left - 6, y),
+                &font(SMALL_SIZE).color(&MUTED),
+                HPos::Right,
                 VPos::Center,
             )?;
-            x += 32 + text::width(&s.target, 14.0) as i32 + 28;
+            t += step;
+        }
+        draw::line(area, (left, sy(0.0)), (right, sy(0.0)), INK, 1)?;
+        // Bin labels, thinned to fit.
+        let widest = self
+            .bins
+            .iter()
+            .map(|b| text::width(b, SMALL_SIZE))
+            .fold(0.0, f64::max)
+            + 10.0;
+        let every = ((widest / slot).ceil() as usize).max(1);
+        for (b, key) in self.bins.iter().enumerate() {
+            if b % every == 0 {
+                draw::text(
+                    area,
+                    key,
+                    (sx(b, 0).max(left), bottom + 6),
+                    &font(SMALL_SIZE).color(&MUTED),
+                    HPos::Center,
+                    VPos::Top,
+                )?;
+            }
+        }
+        // Series: whiskers, markers, a line through consecutive bins, n.
+        for (si, s) in self.series.iter().enumerate() {
+            let mut prev: Option<(i32, i32)> = None;
+            for (b, p) in s.points.iter().enumerate() {
+                let Some(m) = p else {
+                    prev = None;
+                    continue;
+                };
+                let at = (sx(b, si), sy(m.mean));
+                if let Some(q) = prev {
+                    draw::line(area, q, at, draw::lighter(s.color, 0.4), 1)?;
+                }
+                if m.n >= 2 {
+                    draw::line(
+                        area,
+                        (at.0, sy(m.mean + m.ci95)),
+                        (at.0, sy(m.mean - m.ci95)),
+                        s.color,
+                        1,
+                    )?;
+                }
+                let r = (2.0 + (m.n as f64).ln().max(0.0)).clamp(3.0, 7.0) as i32;
+                marker(area, si, at, r, s.color)?;
+                prev = Some(at);
+            }
+        }
+        // n per bin and target, under the axis.
+        for (si, s) in self.series.iter().enumerate() {
+            let y = bottom + 24 + 14 * si as i32;
+            draw::text(
+                area,
+                "n",
+                (left - 6, y),
+                &font(SMALL_SIZE).color(&s.color),
+                HPos::Right,
+                VPos::Top,
+            )?;
+            for (b, p) in s.points.iter().enumerate() {
+                if let Some(m) = p {
+                    if b % every == 0 || slot > 28.0 {
+                        draw::text(
+                            area,
+                            &draw::count(m.n),
+                            (sx(b, 0), y),
+                            &font(SMALL_SIZE - 2.0).color(&s.color),
+                            HPos::Center,
+                            VPos::Top,
+                        )?;
+                    }
+                }
+            }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_month_ticks() {
-        let a = day_of("2023-11").expect("month date");
-        let b = day_of("2023-11-15").expect("day date");
-        assert_eq!(a, b);
-        assert!(day_of("2023-13").is_none() && day_of("soon").is_none());
-        let t = month_ticks(
-            f64::from(day_of("2023-05-30").unwrap_or(0)),
-            f64::from(day_of("2025-08-20").unwrap_or(0)),
-            8,
-        );
-        assert!((4..=10).contains(&t.len()), "{t:?}");
-        assert!(t.iter().all(|(_, s)| s.len() == 7));
-        assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }
