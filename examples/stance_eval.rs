@@ -36,7 +36,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         &Params::default(),
         &corpus,
         &root.join("data/eval/stance_dev.jsonl"),
-        &data,
+        Some(&data),
         Some(&out.join("dev_predictions.jsonl")),
     )?;
     print!("{md}");
