@@ -111,6 +111,7 @@ enum Link {
     None,
     Conj,
     Comma,
+    CommaConj,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -422,8 +423,11 @@ impl<'t, 'a> Passage<'t, 'a> {
         });
         if !joiners {
             Link::None
-        } else if b.ts > a.te || self.same_clause(a.ts, b.ts) {
+        } else if self.same_clause(a.ts, b.ts) {
             Link::Conj
+        } else if b.ts > a.te {
+            // ", and": closes a list ("A, B, and C"), or joins two clauses.
+            Link::CommaConj
         } else {
             Link::Comma
         }
@@ -454,7 +458,11 @@ impl<'t, 'a> Passage<'t, 'a> {
         let links: Vec<Link> = (a..b)
             .map(|k| self.link(&self.mentions[k], &self.mentions[k + 1]))
             .collect();
-        let list_ok = links.last().is_none_or(|l| *l == Link::Conj);
+        let list_ok = match links.last() {
+            None | Some(Link::Conj) => true,
+            Some(Link::CommaConj) => links.contains(&Link::Comma),
+            _ => false,
+        };
         if !list_ok {
             // Keep only the run joined by coordinators around `m`.
             let base = a;
@@ -554,10 +562,22 @@ impl<'t, 'a> Passage<'t, 'a> {
         {
             return Some((m.mask, false));
         }
-        if !self.may_carry(ts) {
-            return None;
+        if self.may_carry(ts) {
+            if let Some(m) = self.last_before(ts) {
+                return Some((m.mask, true));
+            }
         }
-        self.last_before(ts).map(|m| (m.mask, true))
+        // A passage that names one target only is about it: a domain term
+        // in a sentence that names none speaks of it, damped ("... an
+        // exodus of researchers. OpenAI has lost ...").
+        self.sole_target().map(|mask| (mask, true))
+    }
+
+    /// The targets of a passage whose mentions all name the same targets.
+    fn sole_target(&self) -> Option<u64> {
+        let mut named = self.mentions.iter().map(|m| m.mask).filter(|&m| m != 0);
+        let first = named.next()?;
+        named.all(|m| m == first).then_some(first)
     }
 
     /// The nearest item of a kind in the clause before token `ts`.
@@ -1329,10 +1349,72 @@ mod tests {
             weights(&run("Alpha shipped. It is weak."), 0),
             [("lexicon+carried".into(), -1.6)]
         );
-        assert!(weights(&run("Alpha shipped. The weather is weak."), 0).is_empty());
+        // Without one, a sentence that names no target speaks of the
+        // passage's only target, damped; with two targets, of neither.
+        assert_eq!(
+            weights(&run("Alpha shipped. The weather is weak."), 0),
+            [("lexicon+carried".into(), -1.6)]
+        );
+        assert!(weights(&run("Alpha met Beta. The weather is weak."), 0).is_empty());
         // Another player takes what is said of it.
         let a = run("Rival is strong, Alpha is weak.");
         assert_eq!(weights(&a, 0), [("lexicon".into(), -2.0)]);
+    }
+
+    /// As `run`, with a gated alias (`Gamma`, target 1), a concept word
+    /// (`model`), switch and parity terms and an anaphor, under a title.
+    fn run_in(text: &str, title: Option<&str>) -> Attached {
+        let lex = format!(
+            "{LEX}ditch\tswitch\t-2\t1.5\non par with\tparity\t1.5\nthe company\tanaphor\n"
+        );
+        let mut entries: Vec<Entry> = parse_tsv(&lex, Source::Domain).unwrap();
+        for (term, mask, gate) in [
+            ("Alpha", 1u64, 0u8),
+            ("Beta", 2, 0),
+            ("Gamma", 2, GATE_CONCEPT),
+        ] {
+            entries.push(Entry {
+                term: term.into(),
+                kind: Kind::Alias(mask),
+                source: Source::Domain,
+                surface: false,
+                gate,
+            });
+        }
+        let m = Matcher::new(entries);
+        let concepts = Matcher::new(parse_tsv("model\tconcept\n", Source::Domain).unwrap());
+        let generics = Generics::default();
+        let lex = Lexicons {
+            matcher: &m,
+            concepts: &concepts,
+            generics: &generics,
+        };
+        let ctx = title.map(|t| Context::of_title(lex, t)).unwrap_or_default();
+        attach(lex, text, 2, 0.5, None, ctx)
+    }
+
+    #[test]
+    fn concept_gate_switch_parity_coordination_and_title_topic() {
+        assert!(run_in("Gamma is strong.", None)[1].is_none());
+        assert_eq!(
+            weights(&run_in("Gamma's model is strong.", None), 1),
+            [("lexicon".into(), 2.0)]
+        );
+        assert!(run_in("Gamma is strong.", Some("A model"))[1].is_some());
+        let a = run_in("Users ditch Alpha for Beta.", None);
+        assert_eq!(weights(&a, 0), [("switch:from".into(), -2.0)]);
+        assert_eq!(weights(&a, 1), [("switch:to".into(), 1.5)]);
+        let a = run_in("Beta is on par with Alpha.", None);
+        assert_eq!(weights(&a, 1), [("parity".into(), 1.5)]);
+        assert_eq!(weights(&a, 0), []);
+        let a = run_in("Alpha and Beta are strong.", None);
+        assert_eq!(weights(&a, 0), weights(&a, 1));
+        // A comma list counts when it closes with a coordinator, not otherwise.
+        let a = run_in("Unlike Alpha, Beta is strong.", None);
+        assert!(weights(&a, 0).is_empty());
+        let a = run_in("The company is strong.", Some("Beta news"));
+        assert_eq!(weights(&a, 1), [("lexicon".into(), 2.0)]);
+        assert!(run_in("The company is strong.", None)[1].is_none());
     }
 
     #[test]
