@@ -1074,7 +1074,7 @@ impl Passage<'_, '_> {
                 _ => None,
             });
         match dir {
-            Some((f, at)) if self.look_back(at).0 % 2 == 0 => {
+            Some((f, at)) if self.look_back(at).0.is_multiple_of(2) => {
                 (f, Some(if f > 0.0 { "widening" } else { "narrowing" }))
             }
             _ => (1.0, None),
