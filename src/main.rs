@@ -79,6 +79,10 @@ enum Command {
         /// Only this target (an id from the config: openai, china, ...).
         #[arg(long, value_name = "ID")]
         target: Option<String>,
+        /// The title of the document the text comes from (context: whether it
+        /// is about AI, whom "the company" means).
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
         /// A text file (UTF-8, UTF-16 with BOM or GB18030), or - for standard input (the default).
         #[arg(value_name = "FILE | -")]
         input: Option<PathBuf>,
@@ -116,12 +120,19 @@ enum EvalCommand {
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
-    /// Stance: macro-F1 on the labelled seed passages, out-of-domain stance
+    /// Stance: macro-F1 on the labelled seed passages, a field set (--field),
+    /// and with --data the general-news concern rates, out-of-domain stance
     /// (NLPCC 2016, TweetEval) and polarity (ChnSentiCorp, SST-2).
     Stance {
         /// The folder of labelled data sets (the shared `data` folder beside the repository).
         #[arg(long, value_name = "DIR")]
-        data: PathBuf,
+        data: Option<PathBuf>,
+        /// A field set (JSONL: id, url, title, date, site, lang, script, text, openai, china).
+        #[arg(long, value_name = "FILE")]
+        field: Option<PathBuf>,
+        /// Where to write the field-set predictions.
+        #[arg(long, value_name = "FILE")]
+        field_predictions: Option<PathBuf>,
         /// The labelled development set.
         #[arg(
             long,
@@ -337,7 +348,11 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             let config = load_config(g, corpus.corpus, None)?;
             featurize_command(&config)
         }
-        Command::Score { target, input } => {
+        Command::Score {
+            target,
+            title,
+            input,
+        } => {
             let config = load_config(g, None, None)?;
             let (name, bytes) = match input.as_deref() {
                 None => ("standard input".to_string(), read_stdin()?),
@@ -355,7 +370,12 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             let text = stancemap::ingest::decode(&bytes)
                 .map_err(|source| Failure::Decode { name, source })?
                 .text;
-            let value = stancemap::stance::score_command(&config.stance, target.as_deref(), &text)?;
+            let value = stancemap::stance::score_command(
+                &config.stance,
+                target.as_deref(),
+                title.as_deref(),
+                &text,
+            )?;
             say!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
@@ -407,19 +427,31 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 }
                 EvalCommand::Stance {
                     data,
+                    field,
+                    field_predictions,
                     dev,
                     predictions,
                 } => {
-                    let corpus = stancemap::ingest::ingest(&config.corpus, &config.ingest)
-                        .map_err(RunError::from)?;
-                    let report = stancemap::stance::eval::report(
-                        &config.stance,
-                        &corpus,
-                        &dev,
-                        &data,
-                        predictions.as_deref(),
-                    )?;
-                    say!("{}", report.trim_end());
+                    if let Some(field) = &field {
+                        let report = stancemap::stance::eval::field_report(
+                            &config.stance,
+                            field,
+                            field_predictions.as_deref(),
+                        )?;
+                        say!("{}", report.trim_end());
+                    }
+                    if field.is_none() || data.is_some() {
+                        let corpus = stancemap::ingest::ingest(&config.corpus, &config.ingest)
+                            .map_err(RunError::from)?;
+                        let report = stancemap::stance::eval::report(
+                            &config.stance,
+                            &corpus,
+                            &dev,
+                            data.as_deref(),
+                            predictions.as_deref(),
+                        )?;
+                        say!("{}", report.trim_end());
+                    }
                 }
             }
             Ok(())

@@ -161,13 +161,15 @@ pub fn dev_eval(
     let mut confusion: BTreeMap<String, Confusion> = BTreeMap::new();
     let mut preds = Vec::new();
     for row in rows {
-        let Some(p) = corpus
-            .passages()
-            .find(|p| p.doc == row.doc && p.line_start == row.line_start)
-        else {
+        let Some((d, p)) = corpus.documents.iter().find_map(|d| {
+            d.passages
+                .iter()
+                .find(|p| p.doc == row.doc && p.line_start == row.line_start)
+                .map(|p| (d, p))
+        }) else {
             continue;
         };
-        let stance = scorer.score(&p.text);
+        let stance = scorer.score_in(&p.text, d.meta.title.as_deref());
         let mut gold = BTreeMap::new();
         let mut pred = BTreeMap::new();
         let mut score = BTreeMap::new();
@@ -289,6 +291,8 @@ pub fn ood_stance(
                 aliases_zh: zh,
                 generic_en: None,
                 generic_zh: None,
+                gated: Vec::new(),
+                cased: Vec::new(),
             }
         })
         .collect();
@@ -349,6 +353,8 @@ pub fn polarity(
         aliases_zh: vec![],
         generic_en: None,
         generic_zh: None,
+        gated: Vec::new(),
+        cased: Vec::new(),
     }];
     // Mood is the whole signal here: the general lexicons at full weight.
     p.general_weight = 1.0;
@@ -423,6 +429,396 @@ const POLARITY: [(&str, &str, &str, Option<&str>); 2] = [
     ),
 ];
 
+/// One passage of a field set (`data/eval/field/*.jsonl`, see
+/// `docs/stance-evaluation.md`): a web excerpt with its page title, language,
+/// script and a gold label per target.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldRow {
+    pub id: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    pub lang: String,
+    pub script: String,
+    pub text: String,
+    #[serde(flatten)]
+    pub labels: BTreeMap<String, serde_json::Value>,
+}
+
+/// One field passage scored: gold, predicted, score, and what decided it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldPrediction {
+    pub id: String,
+    pub lang: String,
+    pub script: String,
+    pub text: String,
+    pub gold: BTreeMap<String, Class>,
+    pub pred: BTreeMap<String, Class>,
+    pub score: BTreeMap<String, Option<f64>>,
+    /// Per target: the rule of the evidence that weighs most in the
+    /// direction of the score (`mention` when only a name was found).
+    pub decided_by: BTreeMap<String, String>,
+}
+
+/// What decided a stance: the head of the rule of its heaviest evidence in
+/// the direction of the score, with `general` / frame marks kept
+/// (`lexicon`, `relation:subject`, `parity+past`, `mention` for none).
+pub fn decided_by(s: &super::TargetStance) -> String {
+    let best = s
+        .evidence
+        .iter()
+        .filter(|e| e.weight.signum() == s.score.signum() || s.score == 0.0)
+        .max_by(|a, b| a.weight.abs().total_cmp(&b.weight.abs()));
+    let Some(e) = best else {
+        return "mention".into();
+    };
+    let mut parts = e.rule.split('+');
+    let mut out = parts.next().unwrap_or("").to_string();
+    for p in parts {
+        if matches!(p, "general" | "past" | "hedge" | "carried" | "negation") {
+            out.push('+');
+            out.push_str(p);
+        }
+    }
+    out
+}
+
+/// The field scores: confusion per target overall, per language and per
+/// script, and decisions per rule (right, wrong).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FieldResult {
+    pub n: usize,
+    pub overall: BTreeMap<String, Confusion>,
+    /// `en` / `zh` -> target -> confusion.
+    pub by_lang: BTreeMap<String, BTreeMap<String, Confusion>>,
+    /// `latin` / `hans` / `hant` -> target -> confusion.
+    pub by_script: BTreeMap<String, BTreeMap<String, Confusion>>,
+    /// Rule -> (decisions, right, wrong) over every concerned prediction.
+    pub by_rule: BTreeMap<String, (usize, usize, usize)>,
+}
+
+/// Score a field file (every target of the scorer that the row labels).
+pub fn field_eval(scorer: &Scorer, rows: &[FieldRow]) -> (Vec<FieldPrediction>, FieldResult) {
+    let targets = scorer.target_ids();
+    let mut res = FieldResult::default();
+    let mut preds = Vec::new();
+    for row in rows {
+        let stance = scorer.score_in(&row.text, row.title.as_deref());
+        let mut pr = FieldPrediction {
+            id: row.id.clone(),
+            lang: row.lang.clone(),
+            script: row.script.clone(),
+            text: row.text.clone(),
+            gold: BTreeMap::new(),
+            pred: BTreeMap::new(),
+            score: BTreeMap::new(),
+            decided_by: BTreeMap::new(),
+        };
+        for t in &targets {
+            let Some(g) = row.labels.get(*t).and_then(gold_class) else {
+                continue;
+            };
+            let s = stance.get(*t).and_then(|s| s.as_ref());
+            let c = Class::from_label(s.map(|s| s.label));
+            res.overall.entry(t.to_string()).or_default().add(g, c);
+            for (map, key) in [
+                (&mut res.by_lang, &row.lang),
+                (&mut res.by_script, &row.script),
+            ] {
+                map.entry(key.clone())
+                    .or_default()
+                    .entry(t.to_string())
+                    .or_default()
+                    .add(g, c);
+            }
+            if let Some(s) = s {
+                let rule = decided_by(s);
+                let e = res.by_rule.entry(format!("{t}: {rule}")).or_default();
+                e.0 += 1;
+                if g == c {
+                    e.1 += 1;
+                } else {
+                    e.2 += 1;
+                }
+                pr.decided_by.insert(t.to_string(), rule);
+            }
+            pr.gold.insert(t.to_string(), g);
+            pr.pred.insert(t.to_string(), c);
+            pr.score.insert(t.to_string(), s.map(|s| s.score));
+        }
+        preds.push(pr);
+    }
+    res.n = preds.len();
+    (preds, res)
+}
+
+/// Load a field file.
+pub fn load_field(path: &Path) -> Result<Vec<FieldRow>, StanceEvalError> {
+    let rows: Vec<FieldRow> = read_jsonl(path)?;
+    for r in &rows {
+        if !matches!(r.lang.as_str(), "en" | "zh")
+            || !matches!(r.script.as_str(), "latin" | "hans" | "hant")
+        {
+            return Err(data_err(
+                path,
+                format!(
+                    "row {}: lang must be en or zh and script latin, hans or hant (found {:?}, {:?})",
+                    r.id, r.lang, r.script
+                ),
+            ));
+        }
+    }
+    Ok(rows)
+}
+
+/// The general news sets whose passages should not concern the targets:
+/// folder, file, display name, whether rows are articles with a title (split
+/// into paragraphs, each read in the context of the title).
+const NEWS: [(&str, &str, &str, bool); 5] = [
+    ("ag_news_en", "ag_news.jsonl", "AG News (en)", false),
+    (
+        "bbc_news",
+        "bbc_news.jsonl",
+        "BBC News (en, paragraphs)",
+        true,
+    ),
+    (
+        "thucnews_titles_cn",
+        "thucnews_titles.jsonl",
+        "THUCNews titles (zh)",
+        false,
+    ),
+    (
+        "chnsenticorp_htl_cn",
+        "ChnSentiCorp_htl_all.jsonl",
+        "ChnSentiCorp htl (zh)",
+        false,
+    ),
+    ("sst2_en", "sst2.jsonl", "SST-2 (en, all splits)", false),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+struct NewsRow {
+    #[serde(default)]
+    title: Option<String>,
+    text: String,
+}
+
+/// Share of passages of a general news set said to concern each target
+/// (and any target).
+#[derive(Debug, Clone, Serialize)]
+pub struct ConcernRate {
+    pub dataset: String,
+    pub passages: usize,
+    pub any: usize,
+    pub per_target: BTreeMap<String, usize>,
+    /// A few concerned passages, to read (first 3, truncated).
+    pub examples: Vec<String>,
+}
+
+pub fn news_concern(
+    scorer: &Scorer,
+    path: &Path,
+    dataset: &str,
+    articles: bool,
+) -> Result<ConcernRate, StanceEvalError> {
+    use rayon::prelude::*;
+    let rows: Vec<NewsRow> = read_jsonl(path)?;
+    let passages: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .flat_map(|r| {
+            let title = if articles { r.title.as_deref() } else { None };
+            let parts: Vec<&str> = if articles {
+                r.text
+                    .split('\n')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            } else {
+                vec![r.text.as_str()]
+            };
+            parts.into_iter().map(move |p| (p, title))
+        })
+        .collect();
+    let concerned: Vec<Vec<String>> = passages
+        .par_iter()
+        .map(|(text, title)| {
+            scorer
+                .score_in(text, *title)
+                .into_iter()
+                .filter(|(_, s)| s.is_some())
+                .map(|(t, _)| t)
+                .collect()
+        })
+        .collect();
+    let mut per_target: BTreeMap<String, usize> = scorer
+        .target_ids()
+        .iter()
+        .map(|t| (t.to_string(), 0))
+        .collect();
+    let mut any = 0;
+    let mut examples = Vec::new();
+    for (c, (text, _)) in concerned.iter().zip(&passages) {
+        if !c.is_empty() {
+            any += 1;
+            if examples.len() < 3 {
+                examples.push(format!(
+                    "[{}] {}",
+                    c.join(","),
+                    text.chars().take(100).collect::<String>()
+                ));
+            }
+        }
+        for t in c {
+            *per_target.entry(t.clone()).or_default() += 1;
+        }
+    }
+    Ok(ConcernRate {
+        dataset: dataset.to_string(),
+        passages: passages.len(),
+        any,
+        per_target,
+        examples,
+    })
+}
+
+fn pct(a: usize, n: usize) -> f64 {
+    if n == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / n as f64
+    }
+}
+
+fn write_jsonl<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), StanceEvalError> {
+    let mut f = String::new();
+    for p in rows {
+        f.push_str(&serde_json::to_string(p).map_err(|e| data_err(path, e.to_string()))?);
+        f.push('\n');
+    }
+    std::fs::write(path, f).map_err(|e| data_err(path, e.to_string()))
+}
+
+/// The field report: macro-F1 per target, per language and script, concern,
+/// and which rules decided.
+pub fn field_report(
+    params: &Params,
+    field: &Path,
+    predictions: Option<&Path>,
+) -> Result<String, StanceEvalError> {
+    use std::fmt::Write;
+    let rows = load_field(field)?;
+    let scorer = Scorer::new(params)?;
+    let (preds, res) = field_eval(&scorer, &rows);
+    if let Some(path) = predictions {
+        write_jsonl(path, &preds)?;
+    }
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "## Field set `{}` ({} passages)\n",
+        field.display(),
+        res.n
+    );
+    let _ = writeln!(
+        md,
+        "| target | slice | n | macro-F1 (favor/neutral/against) | F1 favor | F1 neutral | F1 against | concern P | concern R |"
+    );
+    let _ = writeln!(
+        md,
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    );
+    let mut line = |t: &str, slice: &str, c: &Confusion| {
+        let (p, r) = c.concern();
+        let _ = writeln!(
+            md,
+            "| {t} | {slice} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {p:.3} | {r:.3} |",
+            c.total(),
+            c.macro_f1(&STANCE_CLASSES),
+            c.f1(Class::Favor),
+            c.f1(Class::Neutral),
+            c.f1(Class::Against),
+        );
+    };
+    for (t, c) in &res.overall {
+        line(t, "all", c);
+        for (slices, _) in [(&res.by_lang, "lang"), (&res.by_script, "script")] {
+            for (k, per) in slices {
+                if let Some(c) = per.get(t) {
+                    line(t, k, c);
+                }
+            }
+        }
+    }
+    for (t, c) in &res.overall {
+        let _ = writeln!(
+            md,
+            "\nConfusion `{t}` (rows: gold favor, neutral, against, none; columns: predicted):\n"
+        );
+        for row in c.0 {
+            let _ = writeln!(md, "    {row:?}");
+        }
+    }
+    let _ = writeln!(md, "\nDecisions by rule (concerned predictions):\n");
+    let _ = writeln!(md, "| target: rule | decisions | right | wrong |");
+    let _ = writeln!(md, "| --- | --- | --- | --- |");
+    for (k, (n, right, wrong)) in &res.by_rule {
+        let _ = writeln!(md, "| {k} | {n} | {right} | {wrong} |");
+    }
+    Ok(md)
+}
+
+/// The general-news concern table (`--data`): per set, the share of
+/// passages said to concern either target.
+pub fn news_report(params: &Params, data_dir: &Path) -> Result<String, StanceEvalError> {
+    use std::fmt::Write;
+    let scorer = Scorer::new(params)?;
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "## General news: passages said to concern a target (should be <= 1%)\n"
+    );
+    let ids = scorer.target_ids();
+    let _ = writeln!(
+        md,
+        "| dataset | passages | either target | {} |",
+        ids.join(" | ")
+    );
+    let _ = writeln!(md, "| --- | --- | --- |{}", " --- |".repeat(ids.len()));
+    let mut examples = String::new();
+    for (dir, file, name, articles) in NEWS {
+        match news_concern(&scorer, &data_dir.join(dir).join(file), name, articles) {
+            Ok(r) => {
+                let per: Vec<String> = ids
+                    .iter()
+                    .map(|t| {
+                        let k = r.per_target.get(*t).copied().unwrap_or(0);
+                        format!("{:.2}% ({k})", pct(k, r.passages))
+                    })
+                    .collect();
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {:.2}% ({}) | {} |",
+                    r.dataset,
+                    r.passages,
+                    pct(r.any, r.passages),
+                    r.any,
+                    per.join(" | ")
+                );
+                for e in &r.examples {
+                    let _ = writeln!(examples, "- {name}: {e}");
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(md, "| {name} | skipped: {e} | | |");
+            }
+        }
+    }
+    if !examples.is_empty() {
+        let _ = writeln!(md, "\nExamples of concerned passages:\n\n{examples}");
+    }
+    Ok(md)
+}
+
 fn with_thresholds(params: &Params, favor: f64, against: f64) -> Params {
     let mut p = params.clone();
     p.favor_threshold = favor;
@@ -440,7 +836,7 @@ pub fn report(
     params: &Params,
     corpus: &Corpus,
     dev_labels: &Path,
-    data_dir: &Path,
+    data_dir: Option<&Path>,
     predictions: Option<&Path>,
 ) -> Result<String, StanceEvalError> {
     use std::fmt::Write;
@@ -450,12 +846,7 @@ pub fn report(
     let loose = with_thresholds(params, 0.05, -0.05);
     let (_, conf_loose) = dev_eval(&Scorer::new(&loose)?, corpus, &rows);
     if let Some(path) = predictions {
-        let mut f = String::new();
-        for p in &preds {
-            f.push_str(&serde_json::to_string(p).map_err(|e| data_err(path, e.to_string()))?);
-            f.push('\n');
-        }
-        std::fs::write(path, f).map_err(|e| data_err(path, e.to_string()))?;
+        write_jsonl(path, &preds)?;
     }
     let _ = writeln!(md, "## Dev set (seed passages: {})\n", preds.len());
     let _ = writeln!(
@@ -485,6 +876,10 @@ pub fn report(
             let _ = writeln!(md, "    {row:?}");
         }
     }
+    let Some(data_dir) = data_dir else {
+        return Ok(md);
+    };
+    let _ = writeln!(md, "\n{}", news_report(params, data_dir)?);
     let _ = writeln!(
         md,
         "\n## Out of domain: stance (targets from the data; NONE = neutral or not concerned)\n"

@@ -56,6 +56,21 @@ pub enum Kind {
     PartyMarker,
     /// it / its / 其: the last target named.
     Pronoun,
+    /// the company / the startup / 该公司: the last target named, else the
+    /// target the document's title names.
+    Anaphor,
+    /// A word that shows the passage is about AI (the concept gate of
+    /// aliases such as China / 中国 that name more than an AI player).
+    Concept,
+    /// Switching: the party it leaves (after `from`/`从`, else the first
+    /// named after it) and the party it moves to (the next one named).
+    Switch(f64, f64),
+    /// Parity ("on par with", 不相上下): the first party of the clause gains,
+    /// the standard it is measured against neither gains nor loses.
+    Parity(f64),
+    /// A shortage word ("less than", 不到, 不足): before a number it only
+    /// measures; otherwise a polar term of its weight (a plain negator if 0).
+    Short(f64),
     /// A phrase matched only to keep its parts from matching (not only, 不断).
     Skip,
     /// A target alias: bit mask of targets.
@@ -76,7 +91,16 @@ pub struct Entry {
     pub source: Source,
     /// Match only as written, no inflections (the VADER lexicon).
     pub surface: bool,
+    /// Alias gates: [`GATE_CONCEPT`], [`GATE_CASE`] (0 for other entries).
+    pub gate: u8,
 }
+
+/// The alias counts only in a passage about AI (a concept word, an ungated
+/// alias, or a title about AI): China, 中国, Baidu, 华为.
+pub const GATE_CONCEPT: u8 = 1;
+/// The alias counts only with the capitalisation it is written with
+/// ("Open AI", not "open ai"; "o3", not "O3").
+pub const GATE_CASE: u8 = 2;
 
 fn num(s: Option<&str>, what: &str) -> Result<f64, String> {
     let s = s.ok_or_else(|| format!("missing {what}"))?;
@@ -144,12 +168,20 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             "party" => Kind::PartyMarker,
             "pron" => Kind::Pronoun,
             "skip" => Kind::Skip,
+            "anaphor" => Kind::Anaphor,
+            "concept" => Kind::Concept,
+            "switch" => Kind::Switch(
+                num(a, "from-party weight").map_err(err)?,
+                num(b, "to-party weight").map_err(err)?,
+            ),
+            "parity" => Kind::Parity(num(a, "weight").map_err(err)?),
+            "short" => Kind::Short(a.map_or(Ok(0.0), |_| num(a, "weight")).map_err(err)?),
             // Another player: takes the polarity that speaks of it, for no target.
             "other" => Kind::Alias(0),
             other => {
                 return Err(err(format!(
                     "unknown kind {other:?} (pol, rel, gap, gapdir, loss, decline, fix, neg, negclause, deg, but, \
-                     concede, hedge, need, hope, passive, objmark, party, pron, skip, other)"
+                     concede, hedge, need, hope, passive, objmark, party, pron, anaphor, concept, switch, parity, short, skip, other)"
                 )))
             }
         };
@@ -158,6 +190,7 @@ pub fn parse_tsv(text: &str, source: Source) -> Result<Vec<Entry>, (usize, Strin
             kind,
             source,
             surface: false,
+            gate: 0,
         });
     }
     Ok(out)
@@ -186,6 +219,7 @@ pub fn parse_vader(text: &str) -> Result<Vec<Entry>, (usize, String)> {
             kind: Kind::Polar(w),
             source: Source::General,
             surface: true,
+            gate: 0,
         });
     }
     Ok(out)
@@ -243,6 +277,8 @@ fn inflects(e: &Entry) -> bool {
                 | Kind::Loss(_)
                 | Kind::Decline(_)
                 | Kind::Fix(_)
+                | Kind::Switch(..)
+                | Kind::Parity(_)
         )
 }
 
@@ -409,14 +445,21 @@ pub struct Generics {
     modifiers: FxHashMap<String, Vec<(Vec<String>, u64)>>,
     /// First key of a head -> (its keys, target mask).
     heads: FxHashMap<String, Vec<(Vec<String>, u64)>>,
+    /// First key of a gated head -> (its keys, target mask): references
+    /// with such a head count only in a passage about AI.
+    gated: FxHashMap<String, Vec<(Vec<String>, u64)>>,
 }
 
 /// Words (a Han character counts half) allowed between modifier and head.
 const GENERIC_WINDOW: f64 = 4.0;
 
 impl Generics {
-    pub fn add(&mut self, modifiers: &[String], heads: &[String], mask: u64) {
-        for (list, map) in [(modifiers, &mut self.modifiers), (heads, &mut self.heads)] {
+    pub fn add(&mut self, modifiers: &[String], heads: &[String], mask: u64, gated: &[String]) {
+        for (list, map) in [
+            (modifiers, &mut self.modifiers),
+            (heads, &mut self.heads),
+            (gated, &mut self.gated),
+        ] {
             for w in list {
                 let keys = term_keys(w);
                 if let Some(first) = keys.first() {
@@ -444,6 +487,12 @@ impl Generics {
             })
             .max_by_key(|(keys, _)| keys.len())
             .map(|(keys, mask)| (keys.len(), *mask))
+    }
+
+    /// Whether the head ending at token `end` of a reference is gated.
+    pub fn gated_head(&self, toks: &[Token<'_>], start: usize, end: usize) -> bool {
+        (start..end)
+            .any(|j| Self::matches_at(&self.gated, toks, j).is_some_and(|(l, _)| j + l == end))
     }
 
     /// Spans `[start, end)` of generic references and their masks; tokens
@@ -525,6 +574,7 @@ mod tests {
             &["domestic".into(), "国产".into()],
             &["models".into(), "大模型".into()],
             0b10,
+            &[],
         );
         let find = |text: &str| {
             let t = tokenize(text);

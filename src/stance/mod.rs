@@ -64,6 +64,7 @@ fn embedded(name: &str, text: &str, source: Source) -> Result<Vec<Entry>, LoadEr
 #[derive(Debug)]
 pub struct Scorer {
     matcher: Matcher,
+    concepts: Matcher,
     generics: lexicon::Generics,
     targets: Vec<(String, String)>,
     favor_threshold: f64,
@@ -87,30 +88,38 @@ impl Scorer {
         entries.extend(embedded("domain.tsv", DOMAIN_LEXICON, Source::Domain)?);
         entries.extend(embedded("rules.tsv", RULES_LEXICON, Source::Domain)?);
         entries.extend(params.extra_entries.iter().cloned());
+        // The concept words (the passage is about AI) are matched on their own.
+        let (concepts, mut entries): (Vec<Entry>, Vec<Entry>) = entries
+            .into_iter()
+            .partition(|e| matches!(e.kind, Kind::Concept));
         // Aliases last (a name is a name), one entry per matching key so two
-        // targets can share an alias.
-        let mut aliases: BTreeMap<String, (String, u64)> = BTreeMap::new();
+        // targets can share an alias; an alias is gated only if it is gated
+        // for every target that has it.
+        let mut aliases: BTreeMap<String, (String, u64, u8)> = BTreeMap::new();
         for (i, t) in params.targets.iter().enumerate().take(MAX_TARGETS) {
-            for a in t.aliases() {
+            for (a, gate) in t.alias_gates() {
                 let key: Vec<String> = lexicon::term_keys(&a);
-                let slot = aliases.entry(key.join(" ")).or_insert((a.clone(), 0));
+                let slot = aliases.entry(key.join(" ")).or_insert((a.clone(), 0, gate));
                 slot.1 |= 1u64 << i;
+                slot.2 &= gate;
             }
         }
-        entries.extend(aliases.into_values().map(|(term, mask)| Entry {
+        entries.extend(aliases.into_values().map(|(term, mask, gate)| Entry {
             term,
             kind: Kind::Alias(mask),
             source: Source::Domain,
             surface: false,
+            gate,
         }));
         let mut generics = lexicon::Generics::default();
         for (i, t) in params.targets.iter().enumerate().take(MAX_TARGETS) {
             for g in [&t.generic_en, &t.generic_zh].into_iter().flatten() {
-                generics.add(&g.modifiers, &g.heads, 1u64 << i);
+                generics.add(&g.modifiers, &g.heads, 1u64 << i, &g.gated_heads);
             }
         }
         Ok(Scorer {
             matcher: Matcher::new(entries),
+            concepts: Matcher::new(concepts),
             generics,
             targets: params
                 .targets
@@ -147,17 +156,47 @@ impl Scorer {
         self.score_with_fallback(text, None)
     }
 
+    /// Stance of a passage of a document titled `title`: the title tells
+    /// whether the document is about AI (the concept gate of aliases such as
+    /// China) and which target "the company" means when the passage names none.
+    pub fn score_in(&self, text: &str, title: Option<&str>) -> PassageStance {
+        let context = title.map(|t| self.context(t)).unwrap_or_default();
+        self.score_full(text, None, context)
+    }
+
+    /// What a document title says to its passages.
+    pub fn context(&self, title: &str) -> rules::Context {
+        rules::Context::of_title(self.lexicons(), title)
+    }
+
+    fn lexicons(&self) -> rules::Lexicons<'_> {
+        rules::Lexicons {
+            matcher: &self.matcher,
+            concepts: &self.concepts,
+            generics: &self.generics,
+        }
+    }
+
     /// As [`Scorer::score`], but a term with no named target to attach to
     /// goes to `fallback` (for data where every text is about one target).
     pub fn score_with_fallback(&self, text: &str, fallback: Option<&str>) -> PassageStance {
+        self.score_full(text, fallback, rules::Context::default())
+    }
+
+    fn score_full(
+        &self,
+        text: &str,
+        fallback: Option<&str>,
+        context: rules::Context,
+    ) -> PassageStance {
         let fb = fallback.and_then(|f| self.targets.iter().position(|(id, _)| id == f));
         let attached = rules::attach(
-            &self.matcher,
-            &self.generics,
+            self.lexicons(),
             text,
             self.targets.len(),
             self.general_weight,
             fb,
+            context,
         );
         self.targets
             .iter()
@@ -180,10 +219,30 @@ impl Scorer {
 
 /// Stance of every passage of a corpus, in corpus order (passages scored in
 /// parallel; the result does not depend on the number of threads).
+/// Each passage is read in the context of its document's title.
 pub fn score_corpus(scorer: &Scorer, corpus: &crate::Corpus) -> Vec<PassageStance> {
     use rayon::prelude::*;
-    let passages: Vec<&crate::Passage> = corpus.passages().collect();
-    passages.par_iter().map(|p| scorer.score(&p.text)).collect()
+    let contexts: Vec<rules::Context> = corpus
+        .documents
+        .iter()
+        .map(|d| {
+            d.meta
+                .title
+                .as_deref()
+                .map(|t| scorer.context(t))
+                .unwrap_or_default()
+        })
+        .collect();
+    let passages: Vec<(&crate::Passage, rules::Context)> = corpus
+        .documents
+        .iter()
+        .zip(&contexts)
+        .flat_map(|(d, c)| d.passages.iter().map(move |p| (p, *c)))
+        .collect();
+    passages
+        .par_iter()
+        .map(|(p, c)| scorer.score_full(&p.text, None, *c))
+        .collect()
 }
 
 /// The stance stage of `stancemap run`: every passage's stance (corpus
@@ -219,11 +278,12 @@ pub fn run_stage(
     (stances, summary)
 }
 
-/// `stancemap score [--target ID] [FILE | -]`: the stance of `text` toward
+/// `stancemap score [--target ID] [--title TEXT] [FILE | -]`: the stance of `text` toward
 /// every target (or only `target`), as the JSON object passages.jsonl holds.
 pub fn score_command(
     params: &Params,
     target: Option<&str>,
+    title: Option<&str>,
     text: &str,
 ) -> Result<serde_json::Value, StanceError> {
     let scorer = Scorer::new(params)?;
@@ -235,7 +295,7 @@ pub fn score_command(
             });
         }
     }
-    let mut stance = scorer.score(text);
+    let mut stance = scorer.score_in(text, title);
     if let Some(t) = target {
         stance.retain(|id, _| id == t);
     }

@@ -27,6 +27,10 @@ pub struct Generic {
     #[serde(default)]
     pub middles: Vec<String>,
     pub heads: Vec<String>,
+    /// Heads whose compositions count only in a passage about AI ("Chinese
+    /// companies" in a report on steel is not about Chinese models).
+    #[serde(default)]
+    pub gated_heads: Vec<String>,
 }
 
 /// One target as written in `targets.toml` or in `[[stance.targets]]`.
@@ -43,9 +47,42 @@ pub struct TargetSpec {
     pub generic_en: Option<Generic>,
     #[serde(default)]
     pub generic_zh: Option<Generic>,
+    /// Aliases (of the lists above) that count only in a passage about AI
+    /// (a concept word, another alias that is not gated, or a title about
+    /// AI): a country or a conglomerate names more than its models.
+    #[serde(default)]
+    pub gated: Vec<String>,
+    /// Aliases that count only with the capitalisation they are written
+    /// with ("Open AI" but not "open ai").
+    #[serde(default)]
+    pub cased: Vec<String>,
 }
 
 impl TargetSpec {
+    /// Every alias with its gates ([`lexicon::GATE_CONCEPT`],
+    /// [`lexicon::GATE_CASE`]).
+    pub fn alias_gates(&self) -> Vec<(String, u8)> {
+        let same = |a: &str, list: &[String]| {
+            let k = lexicon::term_keys(a);
+            list.iter().any(|g| lexicon::term_keys(g) == k)
+        };
+        let explicit = self.aliases_en.iter().chain(&self.aliases_zh).map(|a| {
+            let mut gate = 0;
+            if same(a, &self.gated) {
+                gate |= lexicon::GATE_CONCEPT;
+            }
+            if same(a, &self.cased) {
+                gate |= lexicon::GATE_CASE;
+            }
+            (a.clone(), gate)
+        });
+        let generic = self.compositions().into_iter().map(|(a, head_gated)| {
+            let gate = if head_gated { lexicon::GATE_CONCEPT } else { 0 };
+            (a, gate)
+        });
+        explicit.chain(generic).collect()
+    }
+
     /// Every alias: the explicit ones, then the generic compositions (English
     /// joined by spaces, Chinese concatenated).
     pub fn aliases(&self) -> Vec<String> {
@@ -55,6 +92,13 @@ impl TargetSpec {
             .chain(&self.aliases_zh)
             .cloned()
             .collect();
+        out.extend(self.compositions().into_iter().map(|(a, _)| a));
+        out
+    }
+
+    /// The generic compositions, each with whether its head is gated.
+    fn compositions(&self) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
         for (g, sep) in [(&self.generic_en, " "), (&self.generic_zh, "")] {
             let Some(g) = g else { continue };
             let empty = [String::new()];
@@ -70,7 +114,7 @@ impl TargetSpec {
                             .into_iter()
                             .filter(|s| !s.is_empty())
                             .collect();
-                        out.push(parts.join(sep));
+                        out.push((parts.join(sep), g.gated_heads.contains(h)));
                     }
                 }
             }

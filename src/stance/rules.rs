@@ -10,9 +10,64 @@
 //! named (damped). All lookups are bounded windows or binary searches, so a
 //! passage costs time linear in its length.
 
-use super::lexicon::{Found, Generics, Kind, Matcher, Source};
+use super::lexicon::{Entry, Found, Generics, Kind, Matcher, Source, GATE_CASE, GATE_CONCEPT};
 use super::text::{tokenize, Break, Token};
 use super::Evidence;
+
+/// The compiled lexicons a passage is matched against.
+#[derive(Debug, Clone, Copy)]
+pub struct Lexicons<'a> {
+    pub matcher: &'a Matcher,
+    /// Words that show a passage is about AI (kind `concept`).
+    pub concepts: &'a Matcher,
+    pub generics: &'a Generics,
+}
+
+/// What a passage knows from outside itself: its document's title.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The title is about AI: gated aliases (China, 中国, Baidu) count.
+    pub about_ai: bool,
+    /// The targets the title names first (its topic), 0 if none: what "the
+    /// company" / 该公司 means in a passage that names no target before it.
+    pub topic: u64,
+}
+
+impl Context {
+    pub fn of_title(lex: Lexicons<'_>, title: &str) -> Context {
+        let tokens = tokenize(title);
+        let p = Passage::build(
+            lex,
+            title,
+            &tokens.tokens,
+            &tokens.question_starts,
+            Context::default(),
+        );
+        let topic = p
+            .mentions
+            .iter()
+            .find(|m| m.mask != 0)
+            .map_or(0, |&m| p.group(m, usize::MAX));
+        Context {
+            about_ai: p.about_ai,
+            topic,
+        }
+    }
+}
+
+/// Is the token a number ("30%", "十", "两")? Shortage words before one only measure.
+fn is_number(t: &Token<'_>) -> bool {
+    t.numeric
+        || (t.han
+            && t.key
+                .chars()
+                .all(|c| "一二三四五六七八九十百千万亿两半几数零〇".contains(c)))
+}
+
+/// Does a matched alias pass its case gate ("Open AI" but not "open ai")?
+fn case_ok(e: &Entry, first: &Token<'_>) -> bool {
+    e.gate & GATE_CASE == 0 || e.term.chars().next().is_some_and(char::is_uppercase) == first.cap
+}
 
 /// VADER's negation scalar: a negated term flips and loses a quarter.
 const NEGATION: f64 = -0.74;
@@ -49,6 +104,14 @@ struct Item {
     flipped: Option<(&'static str, usize)>,
     /// Used up by pairing (loss/fix) or by a term (negator).
     consumed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    None,
+    Conj,
+    Comma,
+    CommaConj,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,19 +152,52 @@ struct Passage<'t, 'a> {
     hope: Vec<Option<(usize, f64)>>,
     /// Per clause: the first clause-wide negator.
     negclause: Vec<Option<usize>>,
+    /// Per sentence: the next sentence opens with a contrast ("... However, ...").
+    contrast_next: Vec<bool>,
+    /// The passage (or its title) is about AI: gated aliases counted.
+    about_ai: bool,
 }
 
 impl<'t, 'a> Passage<'t, 'a> {
+    /// Match the lexicons, apply the alias gates, find the mentions (aliases,
+    /// generic references, "the company" resolved to the title's topic) and
+    /// pair loss/fix verbs with what they flip.
     fn build(
-        m: &Matcher,
+        lex: Lexicons<'_>,
         text: &'a str,
         toks: &'t [Token<'a>],
-        found: &[Found],
         qstarts: &[usize],
+        ctx: Context,
     ) -> Self {
+        let m = lex.matcher;
+        let found: Vec<Found> = m.find(toks);
+        // The concept gate: a concept word, an alias that needs no gate, or
+        // a title about AI.
+        let about_ai = ctx.about_ai
+            || !lex.concepts.find(toks).is_empty()
+            || found.iter().any(|f| {
+                let e = &m.entries[f.entry as usize];
+                matches!(e.kind, Kind::Alias(mask) if mask != 0)
+                    && e.gate & GATE_CONCEPT == 0
+                    && case_ok(e, &toks[f.tok_start])
+            });
         let mut items: Vec<Item> = Vec::with_capacity(found.len());
-        for f in found {
+        for f in &found {
             let e = &m.entries[f.entry as usize];
+            let mut kind = e.kind;
+            match kind {
+                Kind::Alias(_)
+                    if !case_ok(e, &toks[f.tok_start])
+                        || (e.gate & GATE_CONCEPT != 0 && !about_ai) =>
+                {
+                    continue
+                }
+                // "less than 10%", "不到一年": a measure, not a shortage.
+                Kind::Short(_) if toks.get(f.tok_end).is_some_and(is_number) => continue,
+                Kind::Short(w) if w != 0.0 => kind = Kind::Polar(w),
+                Kind::Short(_) => kind = Kind::Negator(0.0),
+                _ => {}
+            }
             // "May 30": a month, not a hedge.
             if matches!(e.kind, Kind::Hedge(_))
                 && toks[f.tok_start].cap
@@ -121,7 +217,7 @@ impl<'t, 'a> Passage<'t, 'a> {
                 continue;
             }
             let item = Item {
-                kind: e.kind,
+                kind,
                 source: e.source,
                 ts: f.tok_start,
                 te: f.tok_end,
@@ -184,6 +280,8 @@ impl<'t, 'a> Passage<'t, 'a> {
             toks,
             mentions: Vec::new(),
             contrast: vec![None; ns],
+            contrast_next: vec![false; ns],
+            about_ai,
             hedge: vec![1.0; nc],
             concession: vec![false; nc],
             need: vec![None; nc],
@@ -206,6 +304,11 @@ impl<'t, 'a> Passage<'t, 'a> {
                 Kind::Contrast => {
                     let e = p.contrast[se].get_or_insert((it.ts, it.ts));
                     e.1 = it.ts;
+                    // "... strong. However, ...": the sentence before weighs less.
+                    let opens = it.ts == 0 || p.sentence[it.ts - 1] != p.sentence[it.ts];
+                    if opens && se > 0 {
+                        p.contrast_next[se - 1] = true;
+                    }
                 }
                 Kind::Concession => p.concession[cl] = true,
                 Kind::Hedge(f) => p.hedge[cl] *= f,
@@ -221,6 +324,41 @@ impl<'t, 'a> Passage<'t, 'a> {
                 _ => {}
             }
         }
+        // Generic references ("domestic models", "国内厂商"), gated like aliases.
+        let is_alias = |t: usize| {
+            let k = p.item_at[t];
+            k != u32::MAX && matches!(p.items[k as usize].kind, Kind::Alias(_))
+        };
+        let generic: Vec<Mention> = lex
+            .generics
+            .find(toks, is_alias)
+            .into_iter()
+            .filter(|&(ts, te, _)| about_ai || !lex.generics.gated_head(toks, ts, te))
+            .map(|(ts, te, mask)| Mention { ts, te, mask })
+            .collect();
+        p.mentions.extend(generic);
+        p.mentions.sort_by_key(|m| m.ts);
+        // "The company said ..." in a passage that names no target before it:
+        // the company of the title.
+        if ctx.topic != 0 {
+            let first = p.mentions.iter().find(|m| m.mask != 0).map(|m| m.ts);
+            let anaphors: Vec<Mention> = p
+                .items
+                .iter()
+                .filter(|it| matches!(it.kind, Kind::Anaphor))
+                .filter(|it| first.is_none_or(|f| it.ts < f))
+                .map(|it| Mention {
+                    ts: it.ts,
+                    te: it.te,
+                    mask: ctx.topic,
+                })
+                .collect();
+            if !anaphors.is_empty() {
+                p.mentions.extend(anaphors);
+                p.mentions.sort_by_key(|m| m.ts);
+            }
+        }
+        p.pair_loss_fix();
         p
     }
 
@@ -270,30 +408,74 @@ impl<'t, 'a> Passage<'t, 'a> {
         best
     }
 
-    /// The targets of a coordinated phrase starting at `first` and ending
-    /// before token `limit`: "Google and Qwen", "谷歌、百度和智谱AI" (only
-    /// coordinators, 的 or nothing between the names).
-    fn coordinated(&self, first: Mention, limit: usize) -> u64 {
-        let mut mask = first.mask;
-        let mut prev = first;
-        let start = self.mention_idx(first.ts) + 1;
-        for m in self.mentions[start..].iter().take(SCAN_LIMIT) {
-            if m.ts >= limit || !self.same_clause(m.ts, first.ts) || m.ts < prev.te {
-                break;
-            }
-            let joined = (prev.te..m.ts).all(|t| {
-                matches!(
-                    self.toks[t].key.as_ref(),
-                    "and" | "or" | "&" | "和" | "与" | "及" | "以" | "乃" | "至" | "的" | "或"
-                )
-            }) && m.ts - prev.te <= 2;
-            if !joined {
-                break;
-            }
-            mask |= m.mask;
-            prev = *m;
+    /// How mention `b` follows mention `a`: joined by a coordinator or
+    /// nothing in one clause ("Google and Qwen", "谷歌、百度和智谱AI",
+    /// "DeepSeek (深度求索)"), by a comma only (an item of a list), or not at all.
+    fn link(&self, a: &Mention, b: &Mention) -> Link {
+        if b.ts < a.te || b.ts - a.te > 2 || self.sentence[a.ts] != self.sentence[b.ts] {
+            return Link::None;
         }
-        mask
+        let joiners = (a.te..b.ts).all(|t| {
+            matches!(
+                self.toks[t].key.as_ref(),
+                "and" | "or" | "&" | "和" | "与" | "及" | "以" | "乃" | "至" | "的" | "或"
+            )
+        });
+        if !joiners {
+            Link::None
+        } else if self.same_clause(a.ts, b.ts) {
+            Link::Conj
+        } else if b.ts > a.te {
+            // ", and": closes a list ("A, B, and C"), or joins two clauses.
+            Link::CommaConj
+        } else {
+            Link::Comma
+        }
+    }
+
+    /// The targets coordinated with mention `m` (not reaching token `limit`):
+    /// "Qwen and DeepSeek both ...", "Baidu, Alibaba and Tencent lag". Items
+    /// joined only by commas count when the list closes with a coordinator
+    /// ("A, B and C"), not in "Unlike OpenAI, DeepSeek ...".
+    fn group(&self, m: Mention, limit: usize) -> u64 {
+        let Some(i) = self.mentions.iter().position(|x| x.ts == m.ts) else {
+            return m.mask;
+        };
+        let (mut a, mut b) = (i, i);
+        while a > 0
+            && i - a < SCAN_LIMIT
+            && self.link(&self.mentions[a - 1], &self.mentions[a]) != Link::None
+        {
+            a -= 1;
+        }
+        while b + 1 < self.mentions.len()
+            && b - i < SCAN_LIMIT
+            && self.mentions[b + 1].ts < limit
+            && self.link(&self.mentions[b], &self.mentions[b + 1]) != Link::None
+        {
+            b += 1;
+        }
+        let links: Vec<Link> = (a..b)
+            .map(|k| self.link(&self.mentions[k], &self.mentions[k + 1]))
+            .collect();
+        let list_ok = match links.last() {
+            None | Some(Link::Conj) => true,
+            Some(Link::CommaConj) => links.contains(&Link::Comma),
+            _ => false,
+        };
+        if !list_ok {
+            // Keep only the run joined by coordinators around `m`.
+            let base = a;
+            let (mut a2, mut b2) = (i, i);
+            while a2 > base && links[a2 - 1 - base] == Link::Conj {
+                a2 -= 1;
+            }
+            while b2 < b && links[b2 - base] == Link::Conj {
+                b2 += 1;
+            }
+            (a, b) = (a2, b2);
+        }
+        self.mentions[a..=b].iter().fold(0, |acc, x| acc | x.mask)
     }
 
     /// May a term at `ts` speak of a target named in an earlier sentence?
@@ -314,7 +496,8 @@ impl<'t, 'a> Passage<'t, 'a> {
             .iter()
             .take(SCAN_LIMIT)
             .take_while(|it| self.sentence[it.ts] == s);
-        back.chain(ahead).any(|it| matches!(it.kind, Kind::Pronoun))
+        back.chain(ahead)
+            .any(|it| matches!(it.kind, Kind::Pronoun | Kind::Anaphor))
     }
 
     fn left_in_sentence(&self, ts: usize) -> Option<Mention> {
@@ -331,21 +514,47 @@ impl<'t, 'a> Passage<'t, 'a> {
             .filter(|m| te > 0 && self.sentence[m.ts] == self.sentence[te - 1])
     }
 
+    /// Nothing but at most one word follows token `te` in its clause.
+    fn ends_clause(&self, te: usize) -> bool {
+        (te..self.toks.len())
+            .take_while(|&t| te > 0 && self.same_clause(t, te - 1))
+            .take(2)
+            .count()
+            <= 1
+    }
+
+    /// The last mention of the sentence before token `ts`'s.
+    fn in_previous_sentence(&self, ts: usize) -> Option<Mention> {
+        let s = self.sentence[ts];
+        let i = self.mention_idx(ts);
+        self.mentions[..i]
+            .iter()
+            .rev()
+            .take(SCAN_LIMIT)
+            .find(|m| self.sentence[m.ts] < s)
+            .filter(|m| self.sentence[m.ts] + 1 == s)
+            .copied()
+    }
+
     fn last_before(&self, ts: usize) -> Option<Mention> {
         let i = self.mention_idx(ts);
         i.checked_sub(1).map(|k| self.mentions[k])
     }
 
-    /// The target a one-sided term speaks of, and whether it was carried over.
-    fn attach(&self, ts: usize, te: usize, clause_only: bool) -> Option<(u64, bool)> {
+    /// The target a one-sided term speaks of, and whether it was carried
+    /// over; targets coordinated with the nearest one share it.
+    fn target_of(&self, ts: usize, te: usize, clause_only: bool) -> Option<(u64, bool)> {
         let l = self.left_in_clause(ts);
         let r = self.right_in_clause(te);
         let pick = match (l, r) {
             (Some(l), Some(r)) => Some(if ts - l.te <= r.ts - te { l } else { r }),
             (l, r) => l.or(r),
         };
+        if let Some(m) = pick {
+            return Some((self.group(m, usize::MAX), false));
+        }
         if clause_only {
-            return pick.map(|m| (m.mask, false));
+            return None;
         }
         if let Some(m) = pick
             .or_else(|| self.left_in_sentence(ts))
@@ -353,10 +562,22 @@ impl<'t, 'a> Passage<'t, 'a> {
         {
             return Some((m.mask, false));
         }
-        if !self.may_carry(ts) {
-            return None;
+        if self.may_carry(ts) {
+            if let Some(m) = self.last_before(ts) {
+                return Some((m.mask, true));
+            }
         }
-        self.last_before(ts).map(|m| (m.mask, true))
+        // A passage that names one target only is about it: a domain term
+        // in a sentence that names none speaks of it, damped ("... an
+        // exodus of researchers. OpenAI has lost ...").
+        self.sole_target().map(|mask| (mask, true))
+    }
+
+    /// The targets of a passage whose mentions all name the same targets.
+    fn sole_target(&self) -> Option<u64> {
+        let mut named = self.mentions.iter().map(|m| m.mask).filter(|&m| m != 0);
+        let first = named.next()?;
+        named.all(|m| m == first).then_some(first)
     }
 
     /// The nearest item of a kind in the clause before token `ts`.
@@ -388,10 +609,10 @@ impl<'t, 'a> Passage<'t, 'a> {
         let mut passive = false;
         let mut subject = self
             .first_left(ts, false)
-            .map(|m| (self.coordinated(m, ts), false));
+            .map(|m| (self.group(m, ts), false));
         let mut object = self
             .right_in_clause(te)
-            .map(|m| (self.coordinated(m, self.toks.len()), false));
+            .map(|m| (self.group(m, usize::MAX), false));
         // 被: X 被 Y 超越 — Y is the agent, X the patient.
         if let Some(b) = self.item_before(ts, |k| matches!(k, Kind::Passive)) {
             let agent = self.left_in_clause(ts).filter(|m| m.ts >= b.te);
@@ -435,7 +656,7 @@ impl<'t, 'a> Passage<'t, 'a> {
         // subject is the sentence's, then a pronoun's, then the topic's.
         let pronoun_object = (te..(te + 2).min(self.toks.len())).any(|t| {
             let k = self.item_at[t];
-            k != u32::MAX && matches!(self.items[k as usize].kind, Kind::Pronoun)
+            k != u32::MAX && matches!(self.items[k as usize].kind, Kind::Pronoun | Kind::Anaphor)
         });
         if object.is_none() && !passive && pronoun_object {
             let before_clause = self.last_before(ts).filter(|m| !self.same_clause(m.ts, ts));
@@ -443,7 +664,7 @@ impl<'t, 'a> Passage<'t, 'a> {
         }
         if subject.is_none() {
             let pron = self
-                .item_before(ts, |k| matches!(k, Kind::Pronoun))
+                .item_before(ts, |k| matches!(k, Kind::Pronoun | Kind::Anaphor))
                 .is_some();
             let pro_drop = self.toks[ts].han && object.is_none();
             subject = self
@@ -456,6 +677,17 @@ impl<'t, 'a> Passage<'t, 'a> {
                 });
             if let (Some((s, c)), Some((o, _))) = (subject, object) {
                 subject = (s & !o != 0).then_some((s & !o, c));
+            }
+        }
+        // "OpenAI set the bar with o1. DeepSeek has caught up.": a relation
+        // that ends its clause measures against the target of the sentence before.
+        if object.is_none() && !passive && self.ends_clause(te) {
+            if let Some((s, _)) = subject {
+                object = self
+                    .in_previous_sentence(ts)
+                    .map(|m| m.mask & !s)
+                    .filter(|&o| o != 0)
+                    .map(|o| (o, true));
             }
         }
         (subject, object, passive)
@@ -642,75 +874,123 @@ pub fn round3(x: f64) -> f64 {
     }
 }
 
-/// Find the terms of `text`, apply the rules and attach evidence to targets.
-/// `fallback`: a target that takes what no named target does (used when every
-/// passage is known to be about one target, as in the stance benchmarks).
-pub fn attach(
-    m: &Matcher,
-    generics: &Generics,
-    text: &str,
-    n_targets: usize,
-    general_weight: f64,
-    fallback: Option<usize>,
-) -> Attached {
-    let tokens = tokenize(text);
-    let toks = &tokens.tokens;
-    let found = m.find(toks);
-    let mut p = Passage::build(m, text, toks, &found, &tokens.question_starts);
-    let is_alias = |t: usize| {
-        let k = p.item_at[t];
-        k != u32::MAX && matches!(p.items[k as usize].kind, Kind::Alias(_))
-    };
-    let generic = generics.find(toks, is_alias);
-    if !generic.is_empty() {
-        p.mentions.extend(
-            generic
-                .into_iter()
-                .map(|(ts, te, mask)| Mention { ts, te, mask }),
-        );
-        p.mentions.sort_by_key(|m| m.ts);
-    }
-    p.pair_loss_fix();
+/// Where evidence goes: one list per target, created when the target is
+/// mentioned (concerned) or given evidence.
+struct Sink {
+    out: Attached,
+    /// The target that takes what no named target does, as a mask.
+    fallback: Option<u64>,
+}
 
-    let mut out: Attached = vec![None; n_targets];
-    for mention in &p.mentions {
-        for (t, slot) in out.iter_mut().enumerate() {
-            if mention.mask >> t & 1 == 1 {
-                slot.get_or_insert_with(Vec::new);
+impl Sink {
+    fn new(p: &Passage<'_, '_>, n_targets: usize, fallback: Option<usize>) -> Sink {
+        let mut out: Attached = vec![None; n_targets];
+        for mention in &p.mentions {
+            for (t, slot) in out.iter_mut().enumerate() {
+                if mention.mask >> t & 1 == 1 {
+                    slot.get_or_insert_with(Vec::new);
+                }
+            }
+        }
+        let fallback = fallback.filter(|&f| f < n_targets && f < 64);
+        if let Some(f) = fallback {
+            out[f].get_or_insert_with(Vec::new);
+        }
+        Sink {
+            out,
+            fallback: fallback.map(|f| 1u64 << f),
+        }
+    }
+
+    fn push(&mut self, p: &Passage<'_, '_>, it: &Item, mask: u64, w: f64, rule: &str) {
+        if w == 0.0 {
+            return;
+        }
+        for (t, slot) in self.out.iter_mut().enumerate() {
+            if t < 64 && mask >> t & 1 == 1 {
+                slot.get_or_insert_with(Vec::new).push(p.evidence(
+                    it.ts,
+                    it.te,
+                    w,
+                    rule.to_string(),
+                ));
             }
         }
     }
-    if let Some(f) = fallback.filter(|&f| f < n_targets) {
-        out[f].get_or_insert_with(Vec::new);
-    }
-    let fallback_mask = fallback
-        .filter(|&f| f < n_targets && f < 64)
-        .map(|f| 1u64 << f);
 
-    for k in 0..p.items.len() {
-        let it = p.items[k].clone();
-        let scorable = match it.kind {
+    /// Evidence in text order, ties by rule then weight.
+    fn finish(mut self) -> Attached {
+        for ev in self.out.iter_mut().flatten() {
+            ev.sort_by(|a, b| {
+                (a.start, a.end, &a.rule)
+                    .cmp(&(b.start, b.end, &b.rule))
+                    .then(a.weight.total_cmp(&b.weight))
+            });
+        }
+        self.out
+    }
+}
+
+/// The factor every side of a scored term shares, and the names of the
+/// rules that made it.
+struct Modifiers {
+    factor: f64,
+    rules: Vec<&'static str>,
+}
+
+impl Modifiers {
+    /// `head+extra+rules[+carried]`: the rule string of one piece of evidence.
+    fn rule(&self, head: &str, carried: bool, extra: &[&str]) -> String {
+        let mut r = vec![head];
+        r.extend_from_slice(extra);
+        r.extend(self.rules.iter().copied());
+        if carried {
+            r.push("carried");
+        }
+        r.join("+")
+    }
+}
+
+fn carry(c: bool) -> f64 {
+    if c {
+        CARRIED
+    } else {
+        1.0
+    }
+}
+
+impl Passage<'_, '_> {
+    fn scorable(&self, k: usize) -> bool {
+        let it = &self.items[k];
+        match it.kind {
             Kind::Polar(_) | Kind::Relation(..) | Kind::Gap(..) => true,
+            Kind::Switch(..) | Kind::Parity(_) => true,
             Kind::Loss(_) | Kind::Decline(_) | Kind::Fix(_) => !it.consumed,
             _ => false,
-        };
-        if !scorable {
-            continue;
         }
-        let (_, degree, mut used) = p.look_back(it.ts);
+    }
+
+    /// Negation, degree, contrast, concession, hedges, questions, need, hope
+    /// and the general lexicons' weight for item `k`; the negators it uses
+    /// are consumed.
+    fn modifiers(&mut self, k: usize, general_weight: f64) -> Modifiers {
+        let it = self.items[k].clone();
+        let (_, degree, mut used) = self.look_back(it.ts);
         // "难以撼动其主导地位": the negation of the verb reaches what it flips.
         if let Some((_, at)) = it.flipped {
-            used.extend(p.look_back(at).2);
+            used.extend(self.look_back(at).2);
             used.sort_unstable();
             used.dedup();
         }
-        let clause_negated = p.negclause[p.clause[it.ts] as usize].is_some_and(|at| at < it.ts);
+        let cl = self.clause[it.ts] as usize;
+        let se = self.sentence[it.ts] as usize;
+        let clause_negated = self.negclause[cl].is_some_and(|at| at < it.ts);
         let negations = used.len() + usize::from(clause_negated);
         for &u in &used {
-            p.items[u].consumed = true;
+            self.items[u].consumed = true;
         }
         let mut factor = 1.0;
-        let mut rules: Vec<&str> = Vec::new();
+        let mut rules: Vec<&'static str> = Vec::new();
         if let Some((by, _)) = it.flipped {
             factor = -factor;
             rules.push(by);
@@ -725,8 +1005,7 @@ pub fn attach(
             rules.push("diminisher");
         }
         factor *= degree;
-        let (cl, se) = (p.clause[it.ts] as usize, p.sentence[it.ts] as usize);
-        if let Some((first, last)) = p.contrast[se] {
+        if let Some((first, last)) = self.contrast[se] {
             if it.ts > first {
                 factor *= AFTER_CONTRAST;
                 rules.push("after-contrast");
@@ -736,28 +1015,37 @@ pub fn attach(
                 rules.push("before-contrast");
             }
         }
-        if p.concession[cl] {
+        if self.contrast_next[se] {
+            factor *= BEFORE_CONTRAST;
+            rules.push("before-contrast");
+        }
+        if self.concession[cl] {
             factor *= CONCESSION;
             rules.push("concession");
         }
-        if p.hedge[cl] != 1.0 {
-            factor *= p.hedge[cl];
-            rules.push("hedge");
+        if self.hedge[cl] != 1.0 {
+            factor *= self.hedge[cl];
+            rules.push(if self.hedge[cl] < 0.0 {
+                "past"
+            } else {
+                "hedge"
+            });
         }
-        if p.question[se] {
+        if self.question[se] {
             factor *= QUESTION;
             rules.push("question");
         }
         let base_sign = match it.kind {
             Kind::Polar(w) | Kind::Loss(w) | Kind::Decline(w) | Kind::Fix(w) => w,
             Kind::Relation(s, _) => s,
+            Kind::Parity(w) => w,
             _ => -1.0,
         } * factor;
-        if let Some((_, f)) = p.need[cl].filter(|&(pos, _)| pos < it.ts) {
+        if let Some((_, f)) = self.need[cl].filter(|&(pos, _)| pos < it.ts) {
             factor *= if base_sign > 0.0 { -f } else { f };
             rules.push("need");
         }
-        if let Some((_, f)) = p.hope[cl].filter(|&(pos, _)| pos < it.ts) {
+        if let Some((_, f)) = self.hope[cl].filter(|&(pos, _)| pos < it.ts) {
             factor *= f;
             rules.push("hope");
         }
@@ -765,31 +1053,85 @@ pub fn attach(
             factor *= general_weight;
             rules.push("general");
         }
-        let with = |head: &str, carried: bool, extra: &[&str]| -> String {
-            let mut r = vec![head];
-            r.extend_from_slice(extra);
-            r.extend(rules.iter().copied());
-            if carried {
-                r.push("carried");
+        Modifiers { factor, rules }
+    }
+
+    /// A gap's direction: widening (> 1), narrowing (< 0, flips who is
+    /// ahead) from a direction word of its clause that is not negated.
+    fn gap_direction(&self, it: &Item) -> (f64, Option<&'static str>) {
+        let dir = self
+            .items
+            .iter()
+            .skip(
+                self.items
+                    .partition_point(|x| x.te <= it.ts)
+                    .saturating_sub(SCAN_LIMIT),
+            )
+            .take(2 * SCAN_LIMIT)
+            .filter(|x| self.same_clause(x.ts, it.ts))
+            .find_map(|x| match x.kind {
+                Kind::GapDir(f) => Some((f, x.ts)),
+                _ => None,
+            });
+        match dir {
+            Some((f, at)) if self.look_back(at).0.is_multiple_of(2) => {
+                (f, Some(if f > 0.0 { "widening" } else { "narrowing" }))
             }
-            r.join("+")
+            _ => (1.0, None),
+        }
+    }
+
+    /// The party a switch leaves and the one it moves to: "dropped X for Y",
+    /// "switched from X to Y", "Y replaced X", "弃用X改用Y". A verb of
+    /// moving to (`to_verb`: 转向Y, "switch to Y") has its destination first
+    /// and leaves only a party marked by from / 从 ("从X转向Y").
+    fn switch_parties(&self, it: &Item, to_verb: bool) -> (Slot, Slot) {
+        let from_marked =
+            |m: &Mention| m.ts > 0 && matches!(self.toks[m.ts - 1].key.as_ref(), "from" | "从");
+        let before = self.left_in_clause(it.ts);
+        let marked_before = before.filter(from_marked);
+        let i = self.mention_idx(it.te);
+        let after: Vec<Mention> = self.mentions[i..]
+            .iter()
+            .take(SCAN_LIMIT)
+            .take_while(|m| self.sentence[m.ts] == self.sentence[it.ts])
+            .copied()
+            .collect();
+        let (from, to) = if to_verb {
+            (marked_before, after.first().copied())
+        } else if let Some(f) = marked_before {
+            (Some(f), after.first().copied())
+        } else {
+            // "Y replaced X": the subject is where the users went.
+            let to = after.get(1).copied().or(before);
+            (after.first().copied(), to)
         };
-        let mut push = |mask: u64, w: f64, rule: String| {
-            if w == 0.0 {
-                return;
-            }
-            for (t, slot) in out.iter_mut().enumerate() {
-                if t < 64 && mask >> t & 1 == 1 {
-                    slot.get_or_insert_with(Vec::new).push(p.evidence(
-                        it.ts,
-                        it.te,
-                        w,
-                        rule.clone(),
-                    ));
-                }
-            }
-        };
-        let carry = |c: bool| if c { CARRIED } else { 1.0 };
+        let from = from.map(|m| self.group(m, usize::MAX));
+        let to = to
+            .map(|m| self.group(m, usize::MAX) & !from.unwrap_or(0))
+            .filter(|&t| t != 0);
+        (from.map(|f| (f, false)), to.map(|t| (t, false)))
+    }
+
+    /// The first party of a parity term: the first target of its clause
+    /// (else of its sentence, else carried), not the standard it is measured
+    /// against ("X与Y不相上下": X).
+    fn parity_party(&self, it: &Item) -> Slot {
+        self.first_left(it.ts, false)
+            .or_else(|| self.first_left(it.ts, true))
+            .map(|m| (m.mask, false))
+            .or_else(|| {
+                self.may_carry(it.ts)
+                    .then(|| self.last_before(it.ts).map(|m| (m.mask, true)))
+                    .flatten()
+            })
+    }
+
+    /// Score item `k` with its modifiers into `sink`.
+    fn score_item(&self, k: usize, md: &Modifiers, sink: &mut Sink) {
+        let it = &self.items[k];
+        let f = md.factor;
+        let fb = sink.fallback;
         match it.kind {
             Kind::Polar(w) | Kind::Loss(w) | Kind::Decline(w) | Kind::Fix(w) => {
                 let head = match it.kind {
@@ -800,97 +1142,105 @@ pub fn attach(
                 // A mood word from the general lexicons says something about
                 // a target only in the target's own clause.
                 let clause_only = it.source == Source::General;
-                let target = p
-                    .attach(it.ts, it.te, clause_only)
-                    .or(fallback_mask.map(|f| (f, false)));
+                let target = self
+                    .target_of(it.ts, it.te, clause_only)
+                    .or(fb.map(|f| (f, false)));
                 if let Some((mask, c)) = target {
-                    push(mask, w * factor * carry(c), with(head, c, &[]));
+                    sink.push(self, it, mask, w * f * carry(c), &md.rule(head, c, &[]));
                 }
             }
             Kind::Relation(ws, wo) => {
-                let (subj, obj, passive) = p.roles(it.ts, it.te);
+                let (subj, obj, passive) = self.roles(it.ts, it.te);
                 let extra: &[&str] = if passive { &["passive"] } else { &[] };
-                let subj = or_fallback(subj, obj.is_none(), fallback_mask);
+                let subj = or_fallback(subj, obj.is_none(), fb);
                 for (side, w, head) in
                     [(subj, ws, "relation:subject"), (obj, wo, "relation:object")]
                 {
                     if let Some((mask, c)) = side {
-                        push(mask, w * factor * carry(c), with(head, c, extra));
+                        sink.push(self, it, mask, w * f * carry(c), &md.rule(head, c, extra));
                     }
                 }
             }
             Kind::Gap(w1, w2) => {
-                let dir = p
-                    .items
-                    .iter()
-                    .skip(
-                        p.items
-                            .partition_point(|x| x.te <= it.ts)
-                            .saturating_sub(SCAN_LIMIT),
-                    )
-                    .take(2 * SCAN_LIMIT)
-                    .filter(|x| p.same_clause(x.ts, it.ts))
-                    .find_map(|x| match x.kind {
-                        Kind::GapDir(f) => Some((f, x.ts)),
-                        _ => None,
-                    });
-                let mut g = 1.0;
-                let mut extra: Vec<&str> = Vec::new();
-                if let Some((f, at)) = dir {
-                    let (neg, _, _) = p.look_back(at);
-                    if neg % 2 == 0 {
-                        g = f;
-                        extra.push(if f > 0.0 { "widening" } else { "narrowing" });
-                    }
-                }
-                let (x, y) = p.parties(it.ts, it.te);
-                let x = or_fallback(x, y.is_none(), fallback_mask);
+                let (g, dir) = self.gap_direction(it);
+                let extra: Vec<&str> = dir.into_iter().collect();
+                let (x, y) = self.parties(it.ts, it.te);
+                let x = or_fallback(x, y.is_none(), fb);
                 for (side, w, head) in [(x, w1, "gap:first"), (y, w2, "gap:second")] {
                     if let Some((mask, c)) = side {
-                        push(mask, w * g * factor * carry(c), with(head, c, &extra));
+                        sink.push(
+                            self,
+                            it,
+                            mask,
+                            w * g * f * carry(c),
+                            &md.rule(head, c, &extra),
+                        );
                     }
+                }
+            }
+            Kind::Switch(wf, wt) => {
+                let to_verb = wf == 0.0;
+                let (from, to) = self.switch_parties(it, to_verb);
+                let wf = if to_verb { -wt } else { wf };
+                let from = or_fallback(from, to.is_none(), fb);
+                for (side, w, head) in [(from, wf, "switch:from"), (to, wt, "switch:to")] {
+                    if let Some((mask, c)) = side {
+                        sink.push(self, it, mask, w * f * carry(c), &md.rule(head, c, &[]));
+                    }
+                }
+            }
+            Kind::Parity(w) => {
+                if let Some((mask, c)) = self.parity_party(it).or(fb.map(|f| (f, false))) {
+                    sink.push(self, it, mask, w * f * carry(c), &md.rule("parity", c, &[]));
                 }
             }
             _ => {}
         }
     }
-    // Negators that negated nothing but carry weight of their own ("failed to").
-    for k in 0..p.items.len() {
-        let it = &p.items[k];
-        if let (Kind::Negator(w), false) = (it.kind, it.consumed) {
+
+    /// Negators that negated nothing but carry weight of their own ("failed to").
+    fn score_lone_negators(&self, sink: &mut Sink) {
+        for it in &self.items {
+            let (Kind::Negator(w), false) = (it.kind, it.consumed) else {
+                continue;
+            };
             if w == 0.0 {
                 continue;
             }
-            let target = p
-                .attach(it.ts, it.te, false)
-                .or(fallback_mask.map(|f| (f, false)));
+            let target = self
+                .target_of(it.ts, it.te, false)
+                .or(sink.fallback.map(|f| (f, false)));
             if let Some((mask, c)) = target {
-                let w = w * if c { CARRIED } else { 1.0 };
-                let mut rule = String::from("negator");
-                if c {
-                    rule.push_str("+carried");
-                }
-                for (t, slot) in out.iter_mut().enumerate() {
-                    if t < 64 && mask >> t & 1 == 1 {
-                        slot.get_or_insert_with(Vec::new).push(p.evidence(
-                            it.ts,
-                            it.te,
-                            w,
-                            rule.clone(),
-                        ));
-                    }
-                }
+                let rule = if c { "negator+carried" } else { "negator" };
+                sink.push(self, it, mask, w * carry(c), rule);
             }
         }
     }
-    for ev in out.iter_mut().flatten() {
-        ev.sort_by(|a, b| {
-            (a.start, a.end, &a.rule)
-                .cmp(&(b.start, b.end, &b.rule))
-                .then(a.weight.total_cmp(&b.weight))
-        });
+}
+
+/// Find the terms of `text`, apply the rules and attach evidence to targets.
+/// `fallback`: a target that takes what no named target does (used when every
+/// passage is known to be about one target, as in the stance benchmarks);
+/// `ctx`: what the document's title says.
+pub fn attach(
+    lex: Lexicons<'_>,
+    text: &str,
+    n_targets: usize,
+    general_weight: f64,
+    fallback: Option<usize>,
+    ctx: Context,
+) -> Attached {
+    let tokens = tokenize(text);
+    let mut p = Passage::build(lex, text, &tokens.tokens, &tokens.question_starts, ctx);
+    let mut sink = Sink::new(&p, n_targets, fallback);
+    for k in 0..p.items.len() {
+        if p.scorable(k) {
+            let md = p.modifiers(k, general_weight);
+            p.score_item(k, &md, &mut sink);
+        }
     }
-    out
+    p.score_lone_negators(&mut sink);
+    sink.finish()
 }
 
 /// The first party of a two-sided rule, or the passage's fallback target
@@ -924,10 +1274,18 @@ mod tests {
                 kind: Kind::Alias(mask),
                 source: Source::Domain,
                 surface: false,
+                gate: 0,
             });
         }
         let m = Matcher::new(entries);
-        attach(&m, &Generics::default(), text, 2, 0.5, None)
+        let concepts = Matcher::new(Vec::new());
+        let generics = Generics::default();
+        let lex = Lexicons {
+            matcher: &m,
+            concepts: &concepts,
+            generics: &generics,
+        };
+        attach(lex, text, 2, 0.5, None, Context::default())
     }
 
     fn weights(a: &Attached, t: usize) -> Vec<(String, f64)> {
@@ -991,10 +1349,72 @@ mod tests {
             weights(&run("Alpha shipped. It is weak."), 0),
             [("lexicon+carried".into(), -1.6)]
         );
-        assert!(weights(&run("Alpha shipped. The weather is weak."), 0).is_empty());
+        // Without one, a sentence that names no target speaks of the
+        // passage's only target, damped; with two targets, of neither.
+        assert_eq!(
+            weights(&run("Alpha shipped. The weather is weak."), 0),
+            [("lexicon+carried".into(), -1.6)]
+        );
+        assert!(weights(&run("Alpha met Beta. The weather is weak."), 0).is_empty());
         // Another player takes what is said of it.
         let a = run("Rival is strong, Alpha is weak.");
         assert_eq!(weights(&a, 0), [("lexicon".into(), -2.0)]);
+    }
+
+    /// As `run`, with a gated alias (`Gamma`, target 1), a concept word
+    /// (`model`), switch and parity terms and an anaphor, under a title.
+    fn run_in(text: &str, title: Option<&str>) -> Attached {
+        let lex = format!(
+            "{LEX}ditch\tswitch\t-2\t1.5\non par with\tparity\t1.5\nthe company\tanaphor\n"
+        );
+        let mut entries: Vec<Entry> = parse_tsv(&lex, Source::Domain).unwrap();
+        for (term, mask, gate) in [
+            ("Alpha", 1u64, 0u8),
+            ("Beta", 2, 0),
+            ("Gamma", 2, GATE_CONCEPT),
+        ] {
+            entries.push(Entry {
+                term: term.into(),
+                kind: Kind::Alias(mask),
+                source: Source::Domain,
+                surface: false,
+                gate,
+            });
+        }
+        let m = Matcher::new(entries);
+        let concepts = Matcher::new(parse_tsv("model\tconcept\n", Source::Domain).unwrap());
+        let generics = Generics::default();
+        let lex = Lexicons {
+            matcher: &m,
+            concepts: &concepts,
+            generics: &generics,
+        };
+        let ctx = title.map(|t| Context::of_title(lex, t)).unwrap_or_default();
+        attach(lex, text, 2, 0.5, None, ctx)
+    }
+
+    #[test]
+    fn concept_gate_switch_parity_coordination_and_title_topic() {
+        assert!(run_in("Gamma is strong.", None)[1].is_none());
+        assert_eq!(
+            weights(&run_in("Gamma's model is strong.", None), 1),
+            [("lexicon".into(), 2.0)]
+        );
+        assert!(run_in("Gamma is strong.", Some("A model"))[1].is_some());
+        let a = run_in("Users ditch Alpha for Beta.", None);
+        assert_eq!(weights(&a, 0), [("switch:from".into(), -2.0)]);
+        assert_eq!(weights(&a, 1), [("switch:to".into(), 1.5)]);
+        let a = run_in("Beta is on par with Alpha.", None);
+        assert_eq!(weights(&a, 1), [("parity".into(), 1.5)]);
+        assert_eq!(weights(&a, 0), []);
+        let a = run_in("Alpha and Beta are strong.", None);
+        assert_eq!(weights(&a, 0), weights(&a, 1));
+        // A comma list counts when it closes with a coordinator, not otherwise.
+        let a = run_in("Unlike Alpha, Beta is strong.", None);
+        assert!(weights(&a, 0).is_empty());
+        let a = run_in("The company is strong.", Some("Beta news"));
+        assert_eq!(weights(&a, 1), [("lexicon".into(), 2.0)]);
+        assert!(run_in("The company is strong.", None)[1].is_none());
     }
 
     #[test]

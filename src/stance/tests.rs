@@ -86,7 +86,7 @@ fn negation_flips_and_damps() {
     assert!(score("国产大模型并未落后于OpenAI。", "china") > 0.0);
     assert!(score("GPT-5未能实现突破。", "openai") < 0.0);
     // "not only" is not a negation.
-    assert!(score("Kimi is not only fast but powerful.", "china") > 0.0);
+    assert!(score("Qwen is not only fast but powerful.", "china") > 0.0);
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn long_single_line_passages_stay_linear() {
     let text = unit.repeat(4000);
     let s = scorer().score(&text);
     assert!(get(&s, "china").unwrap().evidence.len() >= 4000);
-    let nopunct = "abc 国产 ".repeat(20000);
+    let nopunct = "abc 国产大模型 ".repeat(20000);
     let s = scorer().score(&nopunct);
     assert!(get(&s, "china").is_some());
 }
@@ -193,14 +193,14 @@ fn long_single_line_passages_stay_linear() {
 #[test]
 fn score_command_filters_and_names_known_targets() {
     let p = Params::default();
-    let v = score_command(&p, None, "China-made LLMs lag far behind ChatGPT").unwrap();
+    let v = score_command(&p, None, None, "China-made LLMs lag far behind ChatGPT").unwrap();
     assert_eq!(v["china"]["label"], "against");
     assert_eq!(v["openai"]["label"], "favor");
     assert_eq!(v["china"]["evidence"][0]["rule"], "relation:subject");
-    let v = score_command(&p, Some("openai"), "国产大模型远远落后于ChatGPT").unwrap();
+    let v = score_command(&p, Some("openai"), None, "国产大模型远远落后于ChatGPT").unwrap();
     assert_eq!(v.as_object().unwrap().len(), 1);
     assert_eq!(v["openai"]["label"], "favor");
-    let e = score_command(&p, Some("nvidia"), "x")
+    let e = score_command(&p, Some("nvidia"), None, "x")
         .unwrap_err()
         .to_string();
     assert!(e.contains("nvidia") && e.contains("openai, china"), "{e}");

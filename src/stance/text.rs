@@ -3,7 +3,10 @@
 //! An English token is a run of letters and digits (inner apostrophes kept,
 //! a `.` between digits kept, possessive `'s` dropped), lowercased; hyphens
 //! split. A Han character is a token by itself, so Chinese terms match by
-//! longest match over characters with no segmenter. Punctuation of both
+//! longest match over characters with no segmenter. Traditional characters
+//! are keyed by their simplified form (fast2s, character by character, so a
+//! token's offsets still point into the original text): lexicons and aliases
+//! written in simplified script match traditional text. Punctuation of both
 //! languages sets the break before the next token: one linear pass.
 
 use std::borrow::Cow;
@@ -62,9 +65,22 @@ fn clause_end(c: char) -> bool {
     )
 }
 
+/// The simplified form of each character of `text` (fast2s converts one
+/// character at a time, looking at its neighbours for the few ambiguous ones),
+/// or `None` when the text has no Han character or the conversion did not keep
+/// one character per character.
+fn simplified(text: &str, n: usize) -> Option<Vec<char>> {
+    if !text.chars().any(is_han) {
+        return None;
+    }
+    let conv: Vec<char> = fast2s::convert(text).chars().collect();
+    (conv.len() == n).then_some(conv)
+}
+
 pub fn tokenize(text: &str) -> Tokens<'_> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
+    let simple = simplified(text, n);
     let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut out = Tokens::default();
     let mut pending = Break::None;
@@ -74,8 +90,12 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
         let c = chars[i].1;
         if is_han(c) {
             let (b0, b1) = (byte_at(i), byte_at(i + 1));
+            let key = match simple.as_ref().map(|s| s[i]) {
+                Some(sc) if sc != c && is_han(sc) => Cow::Owned(sc.to_string()),
+                _ => Cow::Borrowed(&text[b0..b1]),
+            };
             out.tokens.push(Token {
-                key: Cow::Borrowed(&text[b0..b1]),
+                key,
                 han: true,
                 cap: false,
                 numeric: false,
@@ -95,6 +115,14 @@ pub fn tokenize(text: &str) -> Tokens<'_> {
             while j < n {
                 let d = chars[j].1;
                 let next = chars.get(j + 1).map(|x| x.1);
+                // "Qwen2.5", "GPT4o", "ChatGPT3.5": a name of three or more
+                // letters and its version are two tokens, as "GPT-4" is.
+                let version = d.is_ascii_digit()
+                    && j - s >= 3
+                    && chars[s..j].iter().all(|x| x.1.is_ascii_alphabetic());
+                if version {
+                    break;
+                }
                 if is_word_char(d)
                     || (is_apostrophe(d)
                         && next.is_some_and(is_word_char)
@@ -186,6 +214,10 @@ mod tests {
             keys("OpenAI’s GPT-3.5 isn't China-made."),
             ["openai", "gpt", "3.5", "isn't", "china", "made"]
         );
+        assert_eq!(
+            keys("Qwen2.5 ChatGPT4o o3 V3"),
+            ["qwen", "2.5", "chatgpt", "4o", "o3", "v3"]
+        );
     }
 
     #[test]
@@ -206,6 +238,22 @@ mod tests {
             assert_eq!(by_chars, &text[tok.byte_start..tok.byte_end]);
         }
         assert_eq!(t.tokens[6].brk, Break::Clause);
+    }
+
+    #[test]
+    fn traditional_characters_are_keyed_simplified_with_original_offsets() {
+        let text = "國產大模型與OpenAI的差距縮小";
+        let t = tokenize(text);
+        let ks: String = t
+            .tokens
+            .iter()
+            .filter(|t| t.han)
+            .map(|t| t.key.as_ref())
+            .collect();
+        assert_eq!(ks, "国产大模型与的差距缩小");
+        let tok = &t.tokens[1];
+        assert_eq!(&text[tok.byte_start..tok.byte_end], "產");
+        assert_eq!((tok.start, tok.end), (1, 2));
     }
 
     #[test]
