@@ -775,51 +775,12 @@ impl Analyzer {
             .map(|k| format!("{}{k}", super::CEDICT_MARK))
     }
 
-    /// The English key of a Chinese word by its first CC-CEDICT gloss that
-    /// says what it means, when that gloss is one word: `Some(None)` when the
-    /// gloss is an English stop word (a particle), `None` when there is none.
-    #[cfg(feature = "cedict")]
+    /// The English key of a Chinese word by the compiled-in CC-CEDICT
+    /// bridge ([`super::bridge_dict`], one English word per Chinese word):
+    /// `Some(None)` when that word is an English stop word, `None` when the
+    /// bridge has no word.
     fn cedict_key(&self, word: &str) -> Option<Option<String>> {
-        let entries = chinese_dictionary::query_by_simplified(word);
-        let entries = if entries.is_empty() {
-            chinese_dictionary::query_by_traditional(word)
-        } else {
-            entries
-        };
-        // The first gloss that says what the word means (not "surname Yu",
-        // "variant of ...", "see ...").
-        let skip = [
-            "surname",
-            "variant of",
-            "old variant",
-            "used in",
-            "see ",
-            "abbr.",
-        ];
-        let gloss = entries
-            .iter()
-            .flat_map(|e| e.english.first())
-            .find(|g| !skip.iter().any(|p| g.to_lowercase().starts_with(p)))?;
-        let first = gloss.split(';').next()?;
-        let mut clean = String::new();
-        let mut depth = 0usize;
-        for c in first.chars() {
-            match c {
-                '(' | '[' => depth += 1,
-                ')' | ']' => depth = depth.saturating_sub(1),
-                _ if depth == 0 => clean.push(c),
-                _ => {}
-            }
-        }
-        let clean = clean.trim().to_lowercase();
-        let clean = ["to ", "a ", "an ", "the "]
-            .iter()
-            .find_map(|p| clean.strip_prefix(p))
-            .unwrap_or(&clean)
-            .trim();
-        if clean.is_empty() || !clean.chars().all(|c| c.is_ascii_alphabetic()) {
-            return None;
-        }
+        let clean = super::bridge_dict::lookup(word)?;
         if self.stop_en.contains(clean) {
             return Some(None);
         }
@@ -828,11 +789,6 @@ impl Analyzer {
             return Some(None);
         }
         Some(Some(self.glossary_word(clean).unwrap_or(stem)))
-    }
-
-    #[cfg(not(feature = "cedict"))]
-    fn cedict_key(&self, _word: &str) -> Option<Option<String>> {
-        None
     }
 
     fn analyze_latin(

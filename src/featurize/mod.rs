@@ -9,6 +9,7 @@
 //! result is the same whatever the thread count.
 
 mod analyzer;
+pub mod bridge_dict;
 mod english;
 pub mod lexicon;
 mod stem;

@@ -28,9 +28,9 @@ pub struct RawParams {
     pub glossary: Vec<PathBuf>,
     /// Use the built-in glossary (the bilingual bridge). Default true.
     pub builtin_glossary: Option<bool>,
-    /// Add the CC-CEDICT English key beside each Chinese word the glossary
-    /// lacks: `"auto"` (in bilingual corpora only), `"on"` or `"off"`. Needs
-    /// the `cedict` build feature; default `"auto"` with it, `"off"` without.
+    /// Add the CC-CEDICT English key (the compiled-in bridge,
+    /// `data/bridge/`) beside each Chinese word the glossary lacks:
+    /// `"auto"` (the default: in bilingual corpora only), `"on"` or `"off"`.
     pub cedict_fallback: Option<String>,
 }
 
@@ -92,17 +92,9 @@ impl RawParams {
                 .collect()
         };
         let cedict_fallback = match self.cedict_fallback.as_deref() {
-            None if cfg!(feature = "cedict") => Cedict::Auto,
-            None | Some("off") => Cedict::Off,
-            Some(v @ ("on" | "auto")) if !cfg!(feature = "cedict") => {
-                return Err(invalid(
-                    "featurize.cedict_fallback",
-                    format!("{v:?}"),
-                    "needs stancemap built with `--features cedict`",
-                ))
-            }
+            Some("off") => Cedict::Off,
             Some("on") => Cedict::On,
-            Some("auto") => Cedict::Auto,
+            None | Some("auto") => Cedict::Auto,
             Some(v) => {
                 return Err(invalid(
                     "featurize.cedict_fallback",

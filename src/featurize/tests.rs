@@ -185,13 +185,14 @@ fn glossary_bridges_only_bilingual_corpora() {
 }
 
 #[test]
-fn cedict_fallback_needs_the_build_feature() {
-    for v in ["on", "auto"] {
+fn cedict_fallback_is_auto_by_default() {
+    assert_eq!(Params::default().cedict_fallback, Cedict::Auto);
+    for (v, want) in [("on", Cedict::On), ("auto", Cedict::Auto)] {
         let raw = RawParams {
             cedict_fallback: Some(v.into()),
             ..Default::default()
         };
-        assert_eq!(raw.check(Path::new(".")).is_ok(), cfg!(feature = "cedict"));
+        assert_eq!(raw.check(Path::new(".")).unwrap().cedict_fallback, want);
     }
     let off = RawParams {
         cedict_fallback: Some("off".into()),
@@ -257,7 +258,6 @@ fn bilingual_needs_both_languages() {
     assert!(bilingual(&rows(50, 4), crate::LangShares::DEFAULT));
 }
 
-#[cfg(feature = "cedict")]
 #[test]
 fn cedict_bridges_everyday_words() {
     let f = fz();
