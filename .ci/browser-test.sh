@@ -22,7 +22,12 @@ if [ -z "$CHROMIUM" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium
   CHROMIUM=$(command -v chromium)
 fi
-command -v node >/dev/null 2>&1 || { echo "browser-test: node is required" >&2; exit 1; }
+if ! command -v node >/dev/null 2>&1; then
+  echo "== installing node from the distribution's packages"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs
+fi
 
 if [ $# -ge 1 ]; then
   REPORT=$1
