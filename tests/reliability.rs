@@ -715,28 +715,42 @@ fn case13_unquoted_date_is_explained() {
 #[test]
 fn case13_failed_prune_is_logged() {
     use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let perms = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
     let out = tempfile::tempdir().unwrap();
     let old = "20200101T000000Z";
     fake_run(out.path(), old);
     std::fs::create_dir(out.path().join(old).join("locked")).unwrap();
     std::fs::write(out.path().join(old).join("locked/f"), "x").unwrap();
-    std::fs::set_permissions(
-        out.path().join(old).join("locked"),
-        std::fs::Permissions::from_mode(0o500),
-    )
-    .unwrap();
+    perms(&out.path().join(old).join("locked"), 0o555).unwrap();
+    perms(out.path(), 0o777).unwrap();
     let cfg_dir = tempfile::tempdir().unwrap();
     let cfg = write_config(cfg_dir.path(), "keep_runs = 1\n");
+    perms(cfg_dir.path(), 0o755).unwrap();
     let c = corpus_with_en();
-    let o = run(c.path(), out.path(), &["--config", cfg.to_str().unwrap()]);
-    let _ = std::fs::set_permissions(
-        out.path().join(old).join("locked"),
-        std::fs::Permissions::from_mode(0o700),
-    );
-    assert!(o.status.success(), "{}", text(&o));
+    perms(c.path(), 0o755).unwrap();
+    let mut cmd = Command::new(bin());
+    cmd.args([
+        "--config",
+        cfg.to_str().unwrap(),
+        "run",
+        "--corpus",
+        c.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ])
+    .current_dir(repo())
+    .env_remove("RUST_LOG")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    // Root removes anything: drop to `nobody` so the permission bits count.
     if is_root() {
-        return; // root removes it anyway: nothing fails, nothing to log
+        cmd.uid(65534).gid(65534);
     }
+    let o = finish(cmd.spawn().unwrap(), 120, "run with a prune that fails");
+    let _ = perms(&out.path().join(old).join("locked"), 0o755);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(out.path().join(old).exists());
     assert!(
         stderr(&o).contains("could not prune old run"),
         "{}",
