@@ -488,3 +488,38 @@ pub fn ingest(root: &Path, params: &Params) -> Result<Corpus, IngestError> {
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Corpus { documents, skipped })
 }
+
+#[cfg(all(test, unix))]
+mod link_tests {
+    use super::*;
+
+    fn params(follow: bool) -> Params {
+        RawParams {
+            follow_links_outside: Some(follow),
+            ..RawParams::default()
+        }
+        .check()
+        .unwrap()
+    }
+
+    #[test]
+    fn links_out_of_the_root_follow_the_policy() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.txt"), "outside\n").unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("a.txt"), "inside\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("x.txt"), root.path().join("x.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink("a.txt", root.path().join("b.txt")).unwrap();
+        let ids = |files: &[SourceFile]| files.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+        let (files, skipped) = discover(root.path()).unwrap();
+        assert_eq!(ids(&files), ["a.txt", "b.txt"]);
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].reason.contains("out of the corpus"));
+        let (files, _) = discover_with(root.path(), &params(false)).unwrap();
+        assert_eq!(ids(&files), ["a.txt", "b.txt"]);
+        let (files, skipped) = discover_with(root.path(), &params(true)).unwrap();
+        assert_eq!(ids(&files), ["a.txt", "b.txt", "x.txt"]);
+        assert!(skipped.is_empty());
+    }
+}

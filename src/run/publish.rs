@@ -117,10 +117,15 @@ pub fn mark_output(out: &Path) {
     }
 }
 
-/// Mark a run folder as made by stancemap (pruning deletes only marked folders).
-pub fn mark_run(dir: &Path, run_id: &str) -> Result<(), RunError> {
+/// Mark a run folder as made by stancemap (pruning deletes only marked
+/// folders). The same bytes in every run: runs of one corpus stay identical.
+pub fn mark_run(dir: &Path) -> Result<(), RunError> {
     let path = dir.join(RUN_MARKER);
-    write_new(&path, format!("stancemap run {run_id}\n").as_bytes()).map_err(out_err(&path))
+    write_new(
+        &path,
+        b"A stancemap run folder: pruning (keep_runs) may delete it.\n",
+    )
+    .map_err(out_err(&path))
 }
 
 /// Create a new file (never through a link) and write it.
@@ -165,7 +170,7 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
 /// Publish a finished run: sync its files, rename it into place, sync the
 /// output folder, move `latest`, sync again.
 pub fn publish_run(out: &Path, tmp: &Path, run_id: &str) -> Result<(PathBuf, PathBuf), RunError> {
-    mark_run(tmp, run_id)?;
+    mark_run(tmp)?;
     sync_tree(tmp).map_err(out_err(tmp))?;
     let run_dir = out.join(run_id);
     fs::rename(tmp, &run_dir).map_err(out_err(&run_dir))?;
