@@ -120,12 +120,18 @@ fn killed_runs_never_touch_latest() {
     let o = run(corpus.path(), out.path());
     let cold_ms = t0.elapsed().as_millis() as u64;
     assert!(o.status.success(), "{}", text(&o));
+    // A warm run (the themes come from the cache) is much shorter: kills
+    // with the cache warm are spread over its duration.
+    let t0 = std::time::Instant::now();
+    let o = run(corpus.path(), out.path());
+    let warm_ms = t0.elapsed().as_millis() as u64;
+    assert!(o.status.success(), "{}", text(&o));
     let mut target = std::fs::read_link(out.path().join("latest")).unwrap();
     let before = data_files(out.path());
     let mut manifest_before = std::fs::read(out.path().join("latest/manifest.json")).unwrap();
 
     // Kill at spread-out moments within a run's duration (a fixed
-    // pseudo-random sequence), with the cache warm, then cold.
+    // pseudo-random sequence), with the cache warm and cold in turn.
     let mut killed = 0;
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     // Up to 24 rounds until 4 kills landed mid-run: under a loaded test
@@ -134,13 +140,16 @@ fn killed_runs_never_touch_latest() {
         if round >= 8 && killed >= 4 {
             break;
         }
-        if round == 4 {
+        // Odd rounds cold (no cache), even rounds warm.
+        let cold = round % 2 == 1;
+        if cold {
             let _ = std::fs::remove_dir_all(out.path().join(".cache"));
         }
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        let delay = Duration::from_millis(x % cold_ms.max(50));
+        let span = if cold { cold_ms } else { warm_ms };
+        let delay = Duration::from_millis(x % span.max(50));
         let mut child = Command::new(env!("CARGO_BIN_EXE_stancemap"))
             .args([
                 "run",
